@@ -1,0 +1,81 @@
+package dev.chorus.console;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The console's start page in a real headless Chromium (Debian's chromium + chromium-driver). */
+@QuarkusTest
+class ConsoleBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    static WebDriver browser;
+
+    @TestHTTPResource("/")
+    URL startPage;
+
+    @BeforeAll
+    static void openBrowser() throws Exception {
+        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the console tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900",
+                "--user-data-dir=" + Files.createTempDirectory("chorus-chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void answersWithTheVaadinBootstrapPage() {
+        given().get("/").then().statusCode(200).body(containsString("window.Vaadin"));
+    }
+
+    @Test
+    void showsVersionDatabaseAndRegistrySize() throws Exception {
+        browser.get(startPage.toString());
+        String version = new WebDriverWait(browser, Duration.ofSeconds(60))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("platform-version"))).getText();
+        Files.write(Path.of("target/console-start-page.png"),
+                ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+        assertEquals("0.1.0-SNAPSHOT", version);
+        assertEquals("Embedded PostgreSQL", browser.findElement(By.id("database-kind")).getText());
+        assertTrue(browser.findElement(By.id("database-url")).getText().startsWith("jdbc:postgresql://127.0.0.1:"));
+        assertTrue(browser.findElement(By.id("registered-backbones")).getText().matches("\\d+"));
+        assertEquals("Chorus", browser.getTitle());
+    }
+}
