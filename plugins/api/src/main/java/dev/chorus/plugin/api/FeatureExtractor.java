@@ -1,0 +1,22 @@
+package dev.chorus.plugin.api;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A loaded backbone: frozen weights in native memory, run in inference mode only (BatchNorm uses
+ * its running statistics, so an image's features do not depend on the rest of its batch).
+ * Not thread-safe: give each worker thread its own. Close it to free the native memory.
+ */
+public interface FeatureExtractor extends AutoCloseable {
+
+    BackboneDescriptor descriptor();
+
+    /**
+     * @param images (N, C, H, W) float32, already resized and normalised per {@link BackboneDescriptor#input()}
+     * @return (N, featureDimension) float32, attached to the images' NDManager
+     */
+    NDArray extract(NDArray images);
+
+    @Override
+    void close();
+}
