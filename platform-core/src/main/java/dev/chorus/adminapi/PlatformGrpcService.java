@@ -1,9 +1,5 @@
 package dev.chorus.adminapi;
 
-import java.time.Instant;
-
-import com.google.protobuf.Timestamp;
-
 import dev.chorus.platform.PlatformStatus;
 import dev.chorus.platform.PlatformStatusService;
 import dev.chorus.proto.v1.DatabaseInfo;
@@ -44,17 +40,13 @@ public class PlatformGrpcService extends PlatformServiceGrpc.PlatformServiceImpl
                 .setVersion(status.version())
                 .setDatabase(db)
                 .setRegisteredBackbones(status.registeredBackbones())
-                .setStartedAt(timestamp(status.startedAt()))
+                .setStartedAt(Timestamps.of(status.startedAt()))
                 .setStartsRecorded(status.startsRecorded())
-                .setFirstStartedAt(timestamp(status.firstStartedAt()))
+                .setFirstStartedAt(Timestamps.of(status.firstStartedAt()))
                 .setEndpoints(Endpoints.newBuilder()
                         .setHttp(status.endpoints().http())
                         .setGrpc(status.endpoints().grpc())
                         .setConsole(status.endpoints().console()))
                 .build();
-    }
-
-    private static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 }

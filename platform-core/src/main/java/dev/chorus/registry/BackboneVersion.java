@@ -12,6 +12,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** One version of a backbone as recorded in the registry. */
@@ -51,6 +54,35 @@ public class BackboneVersion extends PanacheEntityBase {
     @Column(name = "weights_sha256")
     public String weightsSha256;
 
+    @Column(name = "input_height")
+    public Integer inputHeight;
+
+    @Column(name = "input_width")
+    public Integer inputWidth;
+
+    @Column(name = "input_channels")
+    public Integer inputChannels;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "input_mean")
+    public float[] inputMean;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "input_std")
+    public float[] inputStd;
+
+    @Column(name = "feature_dimension")
+    public Integer featureDimension;
+
+    public String engine;
+
+    public String source;
+
+    public String licence;
+
+    @Column(name = "weights_location")
+    public String weightsLocation;
+
     @Column(name = "registered_at", nullable = false, updatable = false)
     public Instant registeredAt = Instant.now();
 
@@ -60,4 +92,12 @@ public class BackboneVersion extends PanacheEntityBase {
     @Version
     @Column(name = "row_version", nullable = false)
     public long rowVersion;
+
+    public String key() {
+        return name + ":" + version;
+    }
+
+    public static java.util.Optional<BackboneVersion> findByKey(String name, String version) {
+        return find("name = ?1 and version = ?2", name, version).firstResultOptional();
+    }
 }

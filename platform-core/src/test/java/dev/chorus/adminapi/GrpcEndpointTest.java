@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.chorus.database.Migrations;
 import dev.chorus.proto.v1.DatabaseInfo;
 import dev.chorus.proto.v1.GetPlatformInfoRequest;
 import dev.chorus.proto.v1.PlatformInfo;
@@ -96,7 +97,7 @@ class GrpcEndpointTest {
         assertTrue(info.getDatabase().getUrl().startsWith("jdbc:postgresql://127.0.0.1:"), info.getDatabase().getUrl());
         assertTrue(info.getDatabase().getDataDirectory().endsWith("chorus-test-postgres"));
         assertTrue(info.getDatabase().getServerVersion().startsWith("PostgreSQL 17"));
-        assertEquals("2", info.getDatabase().getSchemaVersion());
+        assertEquals(Migrations.latestVersion(), info.getDatabase().getSchemaVersion());
         long registered = QuarkusTransaction.requiringNew().call(() -> BackboneVersion.count());
         assertEquals(registered, info.getRegisteredBackbones());
         assertTrue(info.getStartsRecorded() >= 1);
