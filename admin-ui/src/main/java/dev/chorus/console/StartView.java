@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 
 import com.google.protobuf.Timestamp;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
@@ -25,7 +24,7 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 
 /** The console's start page: what this Chorus is and what it runs on, read from the admin API. */
-@Route("")
+@Route(value = "", layout = MainLayout.class)
 @PageTitle("Chorus")
 public class StartView extends VerticalLayout {
 
@@ -34,7 +33,6 @@ public class StartView extends VerticalLayout {
 
     @Inject
     public StartView(@GrpcClient("chorus") PlatformServiceGrpc.PlatformServiceBlockingStub platform) {
-        add(new H1("Chorus"));
         try {
             PlatformInfo info = platform.withDeadlineAfter(10, TimeUnit.SECONDS)
                     .getPlatformInfo(GetPlatformInfoRequest.getDefaultInstance());

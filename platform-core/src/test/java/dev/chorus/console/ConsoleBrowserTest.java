@@ -59,6 +59,15 @@ class ConsoleBrowserTest {
         }
     }
 
+    /** For people: what the page looked like when the test ran. */
+    static void screenshot(String file) {
+        try {
+            Files.write(Path.of(file), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void answersWithTheVaadinBootstrapPage() {
         given().get("/").then().statusCode(200).body(containsString("window.Vaadin"));
@@ -69,13 +78,40 @@ class ConsoleBrowserTest {
         browser.get(startPage.toString());
         String version = new WebDriverWait(browser, Duration.ofSeconds(60))
                 .until(ExpectedConditions.visibilityOfElementLocated(By.id("platform-version"))).getText();
-        Files.write(Path.of("target/console-start-page.png"),
-                ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        screenshot("target/console-start-page.png");
 
         assertEquals("0.1.0-SNAPSHOT", version);
         assertEquals("Embedded PostgreSQL", browser.findElement(By.id("database-kind")).getText());
         assertTrue(browser.findElement(By.id("database-url")).getText().startsWith("jdbc:postgresql://127.0.0.1:"));
         assertTrue(browser.findElement(By.id("registered-backbones")).getText().matches("\\d+"));
         assertEquals("Chorus", browser.getTitle());
+    }
+
+    @Test
+    void listsBackbonesWithTheirReasonsAndSwitchesThemOffAndOn() {
+        browser.get(startPage.toString() + "backbones");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("backbones"), "resnet-mini:1"));
+        String table = browser.findElement(By.id("backbones")).getText();
+        screenshot("target/console-backbones.png");
+        assertTrue(table.contains("UNAVAILABLE"), table);
+        assertTrue(table.contains("weights file missing"), table);
+
+        By toggle = By.id("toggle-vgg-mini-1");
+        wait.until(ExpectedConditions.textToBe(toggle, "Disable"));
+        browser.findElement(toggle).click();
+        wait.until(ExpectedConditions.textToBe(toggle, "Enable"));
+        browser.findElement(toggle).click();
+        wait.until(ExpectedConditions.textToBe(toggle, "Disable"));
+        assertEquals("", browser.findElement(By.id("backbones-error")).getText());
+    }
+
+    @Test
+    void navigatesFromThePlatformPageToTheBackbones() {
+        browser.get(startPage.toString());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("nav-backbones"))).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("backbones"), "vgg-mini:1"));
+        assertEquals("Backbones · Chorus", browser.getTitle());
     }
 }
