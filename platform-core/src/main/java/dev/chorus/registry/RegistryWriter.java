@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
+import org.jboss.logging.Logger;
+
 import dev.chorus.plugin.api.Availability;
 import dev.chorus.plugin.api.BackboneDescriptor;
 import dev.chorus.plugin.api.InputSpec;
@@ -23,6 +25,8 @@ import dev.chorus.registry.BackboneVersion.Status;
  */
 @ApplicationScoped
 class RegistryWriter {
+
+    private static final Logger LOG = Logger.getLogger(RegistryWriter.class);
 
     @Transactional(TxType.REQUIRES_NEW)
     void upsert(BackboneDescriptor descriptor, String pluginId, AvailabilityCheck check) {
@@ -67,6 +71,7 @@ class RegistryWriter {
             row.statusReason = ((Availability.Unavailable) check.availability()).reason();
         }
         row.persist();
+        logStatus(row);
         BackboneEvent.record(row, Kind.REGISTERED, "registered from plugin '" + pluginId + "' as " + row.status
                 + (row.statusReason == null ? "" : ": " + row.statusReason)
                 + (row.weightsSha256 == null ? "" : ", weights sha256 " + row.weightsSha256));
@@ -100,6 +105,15 @@ class RegistryWriter {
         row.status = status;
         row.statusReason = reason;
         row.updatedAt = Instant.now();
+        logStatus(row);
+    }
+
+    private static void logStatus(BackboneVersion row) {
+        if (row.status == Status.AVAILABLE) {
+            LOG.infof("Backbone %s (plugin '%s') is AVAILABLE", row.key(), row.plugin);
+        } else {
+            LOG.warnf("Backbone %s (plugin '%s') is %s: %s", row.key(), row.plugin, row.status, row.statusReason);
+        }
     }
 
     /** Versions in the registry that no plugin offers any more stay, marked unavailable. */
@@ -116,6 +130,7 @@ class RegistryWriter {
 
     @Transactional(TxType.REQUIRES_NEW)
     void recordPlugin(String pluginId, String source, int backbones, List<String> problems) {
+        problems.forEach(problem -> LOG.warnf("Plugin '%s' (%s): %s", pluginId, source, problem));
         BackbonePluginRecord record = BackbonePluginRecord.<BackbonePluginRecord>findByIdOptional(pluginId)
                 .orElseGet(BackbonePluginRecord::new);
         boolean isNew = record.pluginId == null;
