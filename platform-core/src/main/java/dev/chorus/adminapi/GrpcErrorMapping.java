@@ -6,6 +6,7 @@ import jakarta.persistence.OptimisticLockException;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 
+import dev.chorus.errors.AlreadyExistsException;
 import dev.chorus.errors.ConflictException;
 import dev.chorus.errors.InvalidRequestException;
 import dev.chorus.errors.NotFoundException;
@@ -55,6 +56,9 @@ public class GrpcErrorMapping implements ExceptionHandlerProvider {
         }
         if (cause instanceof InvalidRequestException || cause instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(cause.getMessage());
+        }
+        if (cause instanceof AlreadyExistsException) {
+            return Status.ALREADY_EXISTS.withDescription(cause.getMessage());
         }
         if (cause instanceof ConflictException) {
             return Status.FAILED_PRECONDITION.withDescription(cause.getMessage());
