@@ -1,0 +1,134 @@
+package dev.chorus.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Batch;
+import dev.chorus.plugin.api.InputSpec;
+
+/** Images become the tensors a backbone's input spec asks for; augmentation is repeatable. */
+class PreprocessingTest {
+
+    static BufferedImage solid(int width, int height, Color color) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        return image;
+    }
+
+    static BufferedImage pattern(int seed) {
+        BufferedImage image = new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(seed);
+        for (int y = 0; y < 20; y++) {
+            for (int x = 0; x < 20; x++) {
+                image.setRGB(x, y, random.nextInt(0xFFFFFF));
+            }
+        }
+        return image;
+    }
+
+    /** A split of generated images, labels alternating. */
+    static SplitImages split(int size) {
+        return new SplitImages() {
+            @Override
+            public int size() {
+                return size;
+            }
+
+            @Override
+            public int label(int index) {
+                return index % 2;
+            }
+
+            @Override
+            public BufferedImage image(int index) {
+                return pattern(index);
+            }
+        };
+    }
+
+    @Test
+    void resizesNormalisesAndLaysOutChannelsFirst() {
+        InputSpec spec = new InputSpec(4, 6, 3, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.25f, 1f});
+        float[] tensor = new Preprocessor(spec).toTensor(solid(30, 10, new Color(255, 0, 51)));
+        assertEquals(3 * 4 * 6, tensor.length);
+        assertEquals(1f, tensor[0], 1e-6); // red 1.0 → (1 - 0.5) / 0.5
+        assertEquals(-2f, tensor[24], 1e-6); // green 0.0 → (0 - 0.5) / 0.25
+        assertEquals(-0.3f, tensor[48], 1e-6); // blue 0.2 → (0.2 - 0.5) / 1
+    }
+
+    @Test
+    void turnsColourIntoGrayAndGrayIntoThreeEqualChannels() {
+        float[] gray = new Preprocessor(InputSpec.unit(2, 2, 1)).toTensor(solid(2, 2, Color.WHITE));
+        assertArrayEquals(new float[] {1, 1, 1, 1}, gray, 1e-6f);
+        BufferedImage grayImage = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
+        grayImage.getRaster().setSample(0, 0, 0, 128);
+        float[] rgb = new Preprocessor(InputSpec.unit(2, 2, 3)).toTensor(grayImage);
+        assertEquals(rgb[0], rgb[4], 1e-6);
+        assertEquals(rgb[0], rgb[8], 1e-6);
+    }
+
+    @Test
+    void augmentationIsTheSameForTheSameSeedAndChangesTheImage() {
+        Augmentation augmentation = new Augmentation(true, 15, 0.1, 0.1);
+        BufferedImage image = pattern(1);
+        BufferedImage first = augmentation.apply(image, new Random(5));
+        BufferedImage second = augmentation.apply(image, new Random(5));
+        assertArrayEquals(pixels(first), pixels(second));
+        assertFalse(Arrays.equals(pixels(image), pixels(first)));
+        assertArrayEquals(pixels(image), pixels(Augmentation.NONE.apply(image, new Random(5))));
+    }
+
+    @Test
+    void refusesAugmentationOutOfRange() {
+        assertThrows(IllegalArgumentException.class, () -> new Augmentation(false, 270, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Augmentation(false, 0, 0, 1.5));
+    }
+
+    @Test
+    void feedsDjlBatchesThatRepeatUnderASeedAndVaryByEpoch() throws Exception {
+        Preprocessor preprocessor = new Preprocessor(InputSpec.unit(8, 8, 1));
+        ImageSplitDataset dataset = ImageSplitDataset.builder(split(10), preprocessor)
+                .augment(new Augmentation(true, 10, 0.1, 0.1), 3).setSampling(4, false).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<float[]> epochZero = batches(dataset, manager);
+            assertEquals(3, epochZero.size(), "10 images in batches of 4");
+            assertArrayEquals(epochZero.get(0), batches(dataset, manager).get(0), "same seed, same epoch");
+            dataset.setEpoch(1);
+            assertFalse(Arrays.equals(epochZero.get(0), batches(dataset, manager).get(0)), "a new epoch");
+            Batch first = dataset.getData(manager).iterator().next();
+            assertEquals(new Shape(4, 1, 8, 8), first.getData().head().getShape());
+            assertArrayEquals(new float[] {0, 1, 0, 1}, first.getLabels().head().toFloatArray());
+            first.close();
+        }
+    }
+
+    private static List<float[]> batches(ImageSplitDataset dataset, NDManager manager) throws Exception {
+        List<float[]> all = new ArrayList<>();
+        for (Batch batch : dataset.getData(manager)) {
+            all.add(batch.getData().head().toFloatArray());
+            batch.close();
+        }
+        return all;
+    }
+
+    private static int[] pixels(BufferedImage image) {
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+}
