@@ -31,6 +31,11 @@ public record RunRequest(String kind, Map<String, String> parameters, String ens
         return GSON.toJson(new TreeMap<>(parameters));
     }
 
+    /** The parameters of a stored run. */
+    public static Map<String, String> parameters(String json) {
+        return parseParameters(json);
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, String> parseParameters(String json) {
         Map<String, String> parsed = GSON.fromJson(json, Map.class);
