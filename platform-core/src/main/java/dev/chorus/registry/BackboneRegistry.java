@@ -37,12 +37,14 @@ public class BackboneRegistry {
 
     private final PluginsConfig config;
     private final RegistryWriter writer;
+    private final TrainedBackbones trained;
     private volatile Map<String, BackboneProvider> providers = Map.of();
     private volatile Map<String, BackbonePlugin> loadedPlugins = Map.of();
 
-    BackboneRegistry(PluginsConfig config, RegistryWriter writer) {
+    BackboneRegistry(PluginsConfig config, RegistryWriter writer, TrainedBackbones trained) {
         this.config = config;
         this.writer = writer;
+        this.trained = trained;
     }
 
     /** After the schema is migrated (DatabaseBootstrap), before the start-up summary. */
@@ -60,7 +62,9 @@ public class BackboneRegistry {
         Map<String, BackbonePlugin> plugins = new LinkedHashMap<>();
         List<String> failedPlugins = new ArrayList<>();
 
-        for (PluginDiscovery.Found found : discovered.plugins()) {
+        List<PluginDiscovery.Found> all = new ArrayList<>(discovered.plugins());
+        all.add(0, new PluginDiscovery.Found(trained, "database (versions trained by Chorus)"));
+        for (PluginDiscovery.Found found : all) {
             String id = pluginId(found);
             if (plugins.putIfAbsent(id, found.plugin()) != null) {
                 writer.recordPlugin(id + " (" + found.source() + ")", found.source(), 0,

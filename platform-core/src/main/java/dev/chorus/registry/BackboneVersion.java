@@ -89,6 +89,25 @@ public class BackboneVersion extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt = Instant.now();
 
+    @Column(name = "weights_artifact_id")
+    public Long weightsArtifactId;
+
+    public String architecture;
+
+    @Column(name = "parent_backbone")
+    public String parentBackbone;
+
+    @Column(name = "trained_on_dataset")
+    public String trainedOnDataset;
+
+    @Column(name = "training_run_id")
+    public Long trainingRunId;
+
+    public String hyperparameters;
+
+    @Column(name = "test_accuracy")
+    public Double testAccuracy;
+
     @Version
     @Column(name = "row_version", nullable = false)
     public long rowVersion;
