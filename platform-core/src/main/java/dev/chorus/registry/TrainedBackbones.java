@@ -31,6 +31,7 @@ import dev.chorus.registry.BackboneVersion.Status;
 public class TrainedBackbones implements BackbonePlugin {
 
     public static final String PLUGIN_ID = "chorus-trained";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TrainedBackbones.class);
 
     private final ArtifactStore artifacts;
 
@@ -92,6 +93,8 @@ public class TrainedBackbones implements BackbonePlugin {
         row.hyperparameters = lineage.hyperparameters();
         row.testAccuracy = lineage.testAccuracy();
         row.persist();
+        LOG.infof("Backbone %s registered: trained by run %d on '%s', test accuracy %.4f", row.key(), lineage.runId(),
+                lineage.dataset(), lineage.testAccuracy());
         BackboneEvent.record(row, BackboneEvent.Kind.REGISTERED, "trained by run " + lineage.runId() + " on dataset '"
                 + lineage.dataset() + "'" + (lineage.parent() == null ? "" : " from " + lineage.parent())
                 + ", test accuracy " + lineage.testAccuracy() + ", weights sha256 " + sha256);

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.google.gson.Gson;
 
@@ -55,16 +55,16 @@ import dev.chorus.training.RunContext;
  * batch_size (64), learning_rate (0.001), optimizer (adam | sgd), schedule (constant | cosine),
  * patience (3), augment (true), seed (42).
  */
-@ApplicationScoped
+@Singleton
 public class PretrainBackboneJob implements JobKind {
 
     public static final String NAME = "pretrain-backbone";
     private static final Gson GSON = new Gson();
 
-    private final DatasetService datasets;
-    private final ArtifactStore artifacts;
-    private final TrainedBackbones trained;
-    private final BackboneRegistry registry;
+    protected final DatasetService datasets;
+    protected final ArtifactStore artifacts;
+    protected final TrainedBackbones trained;
+    protected final BackboneRegistry registry;
 
     PretrainBackboneJob(DatasetService datasets, ArtifactStore artifacts, TrainedBackbones trained,
             BackboneRegistry registry) {
@@ -79,9 +79,23 @@ public class PretrainBackboneJob implements JobKind {
         return NAME;
     }
 
+    /** The network to train: the backbone (saved at the end) inside a trainable net with a new head. */
+    protected record Network(Block backbone, Block trainable, String parent, AutoCloseable resources) {
+    }
+
+    protected Settings settings(RunContext context) {
+        return Settings.of(context.parameters());
+    }
+
+    protected Network network(Settings settings, int classes, Path work) throws Exception {
+        Block backbone = settings.architecture().build();
+        return new Network(backbone, new SequentialBlock().add(backbone).add(Linear.builder().setUnits(classes).build()),
+                null, () -> { });
+    }
+
     @Override
     public void run(RunContext context) throws Exception {
-        Settings settings = Settings.of(context.parameters());
+        Settings settings = settings(context);
         var dataset = datasets.get(settings.dataset());
         int classes = dataset.classes.length;
         Preprocessor preprocessor = new Preprocessor(BuiltinCnnPlugin.INPUT);
@@ -95,9 +109,10 @@ public class PretrainBackboneJob implements JobKind {
         Engine.getInstance().setRandomSeed((int) settings.seed());
         Path work = Files.createTempDirectory("chorus-pretrain-" + context.runId());
         try {
-            Block backbone = settings.architecture().build();
-            try (Model model = Model.newInstance("pretrain-" + context.runId())) {
-                model.setBlock(new SequentialBlock().add(backbone).add(Linear.builder().setUnits(classes).build()));
+            Network network = network(settings, classes, work);
+            try (AutoCloseable resources = network.resources();
+                    Model model = Model.newInstance("train-" + context.runId())) {
+                model.setBlock(network.trainable());
                 long stepsPerEpoch = (trainImages.size() + settings.batchSize() - 1) / settings.batchSize();
                 try (Trainer trainer = model.newTrainer(config(settings, stepsPerEpoch))) {
                     trainer.initialize(new Shape(settings.batchSize(), 1, 28, 28));
@@ -107,7 +122,7 @@ public class PretrainBackboneJob implements JobKind {
                     SplitImages held = testImages.size() > 0 ? testImages : validationImages;
                     double testAccuracy = evaluate(trainer, held, preprocessor, settings.batchSize())[1];
                     context.progress("register", best, null, 1.0, 0.0);
-                    register(context, settings, backbone, work, testAccuracy);
+                    register(context, settings, network, work, testAccuracy);
                 }
             }
         } finally {
@@ -209,10 +224,14 @@ public class PretrainBackboneJob implements JobKind {
         return logits.argMax(1).toType(labels.getDataType(), false).eq(labels).sum().getLong();
     }
 
-    private void register(RunContext context, Settings settings, Block backbone, Path work, double testAccuracy)
+    private void register(RunContext context, Settings settings, Network network, Path work, double testAccuracy)
             throws Exception {
         try (Model backboneOnly = Model.newInstance(settings.architecture().backboneName())) {
-            backboneOnly.setBlock(backbone);
+            // A backbone whose weights were loaded (fine-tuning) has no recorded input shape yet;
+            // initialising sets it and leaves every existing parameter as it is.
+            network.backbone().initialize(backboneOnly.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32,
+                    new Shape(1, 1, 28, 28));
+            backboneOnly.setBlock(network.backbone());
             backboneOnly.save(work, "backbone");
         }
         ArtifactRef ref;
@@ -220,7 +239,7 @@ public class PretrainBackboneJob implements JobKind {
             String version = trained.nextVersion(settings.architecture());
             ref = artifacts.put("backbone-weights", settings.architecture().backboneName() + ":" + version, weights);
             trained.register(settings.architecture(), version, ref.id(), ref.sha256(), new TrainedBackbones.Lineage(
-                    null, settings.dataset(), context.runId(), GSON.toJson(new TreeMap<>(context.parameters())),
+                    network.parent(), settings.dataset(), context.runId(), GSON.toJson(new TreeMap<>(context.parameters())),
                     testAccuracy));
         }
         registry.synchronize();
@@ -237,10 +256,15 @@ public class PretrainBackboneJob implements JobKind {
     }
 
     /** The run's parameters, checked. */
-    record Settings(Architecture architecture, String dataset, int epochs, int batchSize, float learningRate,
-            String optimizer, String schedule, int patience, boolean augment, long seed) {
+    protected record Settings(Architecture architecture, String dataset, int epochs, int batchSize, float learningRate,
+            String optimizer, String schedule, int patience, boolean augment, long seed, String parentKey,
+            int trainableBlocks) {
 
         static Settings of(Map<String, String> p) {
+            return of(p, "0.001");
+        }
+
+        static Settings of(Map<String, String> p, String defaultLearningRate) {
             String architecture = required(p, "architecture");
             String optimizer = p.getOrDefault("optimizer", "adam");
             String schedule = p.getOrDefault("schedule", "constant");
@@ -250,16 +274,17 @@ public class PretrainBackboneJob implements JobKind {
             if (!schedule.equals("constant") && !schedule.equals("cosine")) {
                 throw new IllegalArgumentException("schedule must be constant or cosine, was '" + schedule + "'");
             }
-            float learningRate = Float.parseFloat(p.getOrDefault("learning_rate", "0.001"));
+            float learningRate = Float.parseFloat(p.getOrDefault("learning_rate", defaultLearningRate));
             if (!(learningRate > 0)) {
                 throw new IllegalArgumentException("learning_rate must be positive, was " + learningRate);
             }
             return new Settings(Architecture.named(architecture), required(p, "dataset"), positive(p, "epochs", 10),
                     positive(p, "batch_size", 64), learningRate, optimizer, schedule, positive(p, "patience", 3),
-                    Boolean.parseBoolean(p.getOrDefault("augment", "true")), Long.parseLong(p.getOrDefault("seed", "42")));
+                    Boolean.parseBoolean(p.getOrDefault("augment", "true")), Long.parseLong(p.getOrDefault("seed", "42")),
+                    p.get("parent"), positive(p, "trainable_blocks", 1));
         }
 
-        private static String required(Map<String, String> p, String key) {
+        static String required(Map<String, String> p, String key) {
             String value = p.get(key);
             if (value == null || value.isBlank()) {
                 throw new IllegalArgumentException("parameter '" + key + "' is required");
@@ -267,7 +292,7 @@ public class PretrainBackboneJob implements JobKind {
             return value;
         }
 
-        private static int positive(Map<String, String> p, String key, int fallback) {
+        static int positive(Map<String, String> p, String key, int fallback) {
             int value = Integer.parseInt(p.getOrDefault(key, Integer.toString(fallback)));
             if (value < 1) {
                 throw new IllegalArgumentException("parameter '" + key + "' must be positive, was " + value);

@@ -23,7 +23,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import dev.chorus.artifacts.ArtifactStore;
+import dev.chorus.plugins.builtincnn.Architecture;
 import ai.djl.ndarray.types.Shape;
 import dev.chorus.datasets.DatasetService;
 import dev.chorus.datasets.ImportProgress;
@@ -50,6 +55,8 @@ class PretrainBackboneJobTest {
     BackboneRegistry registry;
     @Inject
     DataSource dataSource;
+    @Inject
+    ArtifactStore artifacts;
     @TempDir
     Path images;
 
@@ -117,6 +124,58 @@ class PretrainBackboneJobTest {
         BackboneVersion corrupted = registry.get("vgg-mini", trained.version);
         assertEquals(BackboneVersion.Status.UNAVAILABLE, corrupted.status);
         assertTrue(corrupted.statusReason.contains("is corrupted: recorded sha256"), corrupted.statusReason);
+    }
+
+    @Test
+    void aFineTuneRunChangesOnlyTheUnfrozenTopBlock() throws Exception {
+        TrainingRun pretrain = runToTheEnd(Map.of("architecture", "resnet-mini", "dataset", "halves", "epochs", "1",
+                "batch_size", "16"));
+        assertEquals(RunState.SUCCEEDED, pretrain.state, pretrain.error);
+        BackboneVersion parent = BackboneVersion.<BackboneVersion>list("trainingRunId", pretrain.id).get(0);
+
+        long id = training.submit(new RunRequest(FineTuneBackboneJob.NAME, Map.of("parent", "resnet-mini:"
+                + parent.version, "dataset", "halves", "epochs", "1", "batch_size", "16", "learning_rate", "0.01"),
+                null, "halves", 0, DeviceRequest.CPU, 1));
+        TrainingRun fineTune = training.get(id);
+        while (!fineTune.state.isTerminal()) {
+            Thread.sleep(200);
+            fineTune = training.get(id);
+        }
+        assertEquals(RunState.SUCCEEDED, fineTune.state, fineTune.error);
+        BackboneVersion child = BackboneVersion.<BackboneVersion>list("trainingRunId", id).get(0);
+        assertEquals("resnet-mini:" + parent.version, child.parentBackbone);
+
+        Map<String, float[]> before = parameters(parent);
+        Map<String, float[]> after = parameters(child);
+        Block reference = Architecture.RESNET_MINI.build();
+        String top = ((SequentialBlock) reference).getChildren().keys().stream()
+                .filter(key -> key.contains("ParallelBlock")).reduce((a, b) -> b).orElseThrow();
+        boolean topChanged = false;
+        for (String name : before.keySet()) {
+            boolean same = java.util.Arrays.equals(before.get(name), after.get(name));
+            if (name.startsWith(top)) {
+                topChanged |= !same;
+            } else {
+                assertTrue(same, "frozen parameter " + name + " changed");
+            }
+        }
+        assertTrue(topChanged, "the unfrozen top block " + top + " did not change");
+    }
+
+    /** A trained version's parameters by name, read back from its weights artifact. */
+    Map<String, float[]> parameters(BackboneVersion version) throws Exception {
+        Path dir = Files.createTempDirectory("params");
+        artifacts.copyToFile(version.weightsArtifactId, dir.resolve("p-0000.params"));
+        Block block = Architecture.valueOf(version.architecture).build();
+        Map<String, float[]> values = new java.util.TreeMap<>();
+        try (Model model = Model.newInstance("read")) {
+            model.setBlock(block);
+            model.load(dir, "p");
+            for (var parameter : block.getParameters()) {
+                values.put(parameter.getKey(), parameter.getValue().getArray().toFloatArray());
+            }
+        }
+        return values;
     }
 
     @Test
