@@ -36,6 +36,8 @@ public class BackbonesView extends VerticalLayout {
         this.registry = registry;
         setSizeFull();
         grid.setId("backbones");
+        // A registry holds dozens of versions, not millions: render them all, let the page scroll.
+        grid.setAllRowsVisible(true);
         grid.addColumn(b -> b.getName() + ":" + b.getVersion()).setHeader("Backbone").setAutoWidth(true);
         grid.addColumn(Backbone::getPlugin).setHeader("Plugin").setAutoWidth(true);
         grid.addColumn(Backbone::getFamily).setHeader("Family").setAutoWidth(true);

@@ -59,6 +59,14 @@ class ConsoleBrowserTest {
         }
     }
 
+    /** Clicks in the middle of the viewport, clear of Vaadin's dev-mode overlay in the corner. */
+    static void click(By locator) {
+        var element = browser.findElement(locator);
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+        element.click();
+    }
+
     /** For people: what the page looked like when the test ran. */
     static void screenshot(String file) {
         try {
@@ -99,9 +107,9 @@ class ConsoleBrowserTest {
 
         By toggle = By.id("toggle-vgg-mini-1");
         wait.until(ExpectedConditions.textToBe(toggle, "Disable"));
-        browser.findElement(toggle).click();
+        click(toggle);
         wait.until(ExpectedConditions.textToBe(toggle, "Enable"));
-        browser.findElement(toggle).click();
+        click(toggle);
         wait.until(ExpectedConditions.textToBe(toggle, "Disable"));
         assertEquals("", browser.findElement(By.id("backbones-error")).getText());
     }
