@@ -1,4 +1,4 @@
-package dev.chorus.console;
+package dev.chorus.console.browser;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
