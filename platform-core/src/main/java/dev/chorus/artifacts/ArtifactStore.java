@@ -17,6 +17,8 @@ import java.util.HexFormat;
 
 import javax.sql.DataSource;
 
+import dev.chorus.database.Jdbc;
+
 import org.postgresql.PGConnection;
 import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
@@ -166,28 +168,7 @@ public final class ArtifactStore {
         }
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    /** Large objects only work inside a transaction. */
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("artifact store: " + e.getMessage(), e);
-        }
+    private <T> T inTransaction(Jdbc.Work<T> work) {
+        return Jdbc.inTransaction(dataSource, "artifact store", work);
     }
 }

@@ -11,6 +11,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import dev.chorus.database.Jdbc;
+
 import dev.chorus.errors.ConflictException;
 import dev.chorus.errors.NotFoundException;
 
@@ -344,27 +346,7 @@ public final class RunQueue {
         }
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("run queue: " + e.getMessage(), e);
-        }
+    private <T> T inTransaction(Jdbc.Work<T> work) {
+        return Jdbc.inTransaction(dataSource, "run queue", work);
     }
 }
