@@ -88,6 +88,12 @@ public class BackboneRegistryGrpcService extends BackboneRegistryGrpc.BackboneRe
                 .setLicence(nullToEmpty(row.licence)).setWeights(nullToEmpty(row.weightsLocation))
                 .setWeightsSha256(nullToEmpty(row.weightsSha256))
                 .setRegisteredAt(Timestamps.of(row.registeredAt)).setUpdatedAt(Timestamps.of(row.updatedAt));
+        if (row.trainingRunId != null) {
+            backbone.setLineage(dev.chorus.proto.v1.Lineage.newBuilder().setParent(nullToEmpty(row.parentBackbone))
+                    .setDataset(nullToEmpty(row.trainedOnDataset)).setRunId(row.trainingRunId)
+                    .setHyperparameters(nullToEmpty(row.hyperparameters))
+                    .setTestAccuracy(row.testAccuracy == null ? Double.NaN : row.testAccuracy));
+        }
         if (row.inputHeight != null) {
             InputSpec.Builder input = InputSpec.newBuilder().setHeight(row.inputHeight).setWidth(row.inputWidth)
                     .setChannels(row.inputChannels);

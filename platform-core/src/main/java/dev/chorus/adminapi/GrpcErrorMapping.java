@@ -6,8 +6,13 @@ import jakarta.persistence.OptimisticLockException;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 
+import dev.chorus.artifacts.ArtifactCorruptedException;
 import dev.chorus.errors.AlreadyExistsException;
 import dev.chorus.errors.ConflictException;
+import dev.chorus.errors.DeadlineExpiredException;
+import dev.chorus.errors.IntegrityException;
+import dev.chorus.errors.OverloadedException;
+import dev.chorus.errors.UnavailableException;
 import dev.chorus.errors.InvalidRequestException;
 import dev.chorus.errors.NotFoundException;
 import io.grpc.Metadata;
@@ -43,7 +48,8 @@ public class GrpcErrorMapping implements ExceptionHandlerProvider {
         return new StatusException(toStatus(failure));
     }
 
-    static Status toStatus(Throwable failure) {
+    /** The status a failure is answered with; also used by transports that answer asynchronously. */
+    public static Status toStatus(Throwable failure) {
         Throwable cause = unwrap(failure);
         if (cause instanceof StatusRuntimeException e) {
             return e.getStatus();
@@ -59,6 +65,21 @@ public class GrpcErrorMapping implements ExceptionHandlerProvider {
         }
         if (cause instanceof AlreadyExistsException) {
             return Status.ALREADY_EXISTS.withDescription(cause.getMessage());
+        }
+        if (cause instanceof java.util.concurrent.CancellationException) {
+            return Status.CANCELLED.withDescription("the call was cancelled");
+        }
+        if (cause instanceof OverloadedException) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(cause.getMessage());
+        }
+        if (cause instanceof DeadlineExpiredException) {
+            return Status.DEADLINE_EXCEEDED.withDescription(cause.getMessage());
+        }
+        if (cause instanceof UnavailableException) {
+            return Status.UNAVAILABLE.withDescription(cause.getMessage());
+        }
+        if (cause instanceof IntegrityException || cause instanceof ArtifactCorruptedException) {
+            return Status.DATA_LOSS.withDescription(cause.getMessage());
         }
         if (cause instanceof ConflictException) {
             return Status.FAILED_PRECONDITION.withDescription(cause.getMessage());
@@ -81,7 +102,9 @@ public class GrpcErrorMapping implements ExceptionHandlerProvider {
     }
 
     private static boolean isDomain(Throwable t) {
-        return t instanceof dev.chorus.errors.ChorusException || t instanceof StatusRuntimeException
+        return t instanceof dev.chorus.errors.ChorusException || t instanceof ArtifactCorruptedException
+                || t instanceof java.util.concurrent.CancellationException
+                || t instanceof StatusRuntimeException
                 || t instanceof StatusException || t instanceof OptimisticLockException;
     }
 }

@@ -42,11 +42,7 @@ public class RunsGrpcService extends RunsGrpc.RunsImplBase {
 
     @Override
     public void submitRun(SubmitRunRequest request, StreamObserver<Run> response) {
-        dev.chorus.training.DeviceRequest device = switch (request.getDevice()) {
-            case DEVICE_REQUEST_CPU -> dev.chorus.training.DeviceRequest.CPU;
-            case DEVICE_REQUEST_GPU_REQUIRED -> dev.chorus.training.DeviceRequest.GPU_REQUIRED;
-            default -> dev.chorus.training.DeviceRequest.GPU_PREFERRED;
-        };
+        dev.chorus.training.DeviceRequest device = device(request.getDevice());
         long id = training.submit(new RunRequest(request.getKind(), request.getParametersMap(),
                 blankToNull(request.getEnsemble()), blankToNull(request.getDataset()), request.getPriority(), device,
                 request.getMaxAttempts() == 0 ? 3 : request.getMaxAttempts()));
@@ -116,6 +112,14 @@ public class RunsGrpcService extends RunsGrpc.RunsImplBase {
                 .setImagesPerSecond(nanToZero(e.imagesPerSecond()))));
         details.addAllTransitions(training.transitions(id));
         return details.build();
+    }
+
+    static dev.chorus.training.DeviceRequest device(DeviceRequest device) {
+        return switch (device) {
+            case DEVICE_REQUEST_CPU -> dev.chorus.training.DeviceRequest.CPU;
+            case DEVICE_REQUEST_GPU_REQUIRED -> dev.chorus.training.DeviceRequest.GPU_REQUIRED;
+            default -> dev.chorus.training.DeviceRequest.GPU_PREFERRED;
+        };
     }
 
     static Run toProto(TrainingRun run) {

@@ -140,6 +140,11 @@ public class DatasetService {
     }
 
     @Transactional
+    public Optional<Dataset> find(String name) {
+        return name == null ? Optional.empty() : Dataset.findByName(name);
+    }
+
+    @Transactional
     public List<DatasetClassCount> counts(String name) {
         return DatasetClassCount.list("datasetId = ?1 order by split, classIndex", get(name).id);
     }

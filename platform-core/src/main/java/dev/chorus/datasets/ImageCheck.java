@@ -1,6 +1,7 @@
 package dev.chorus.datasets;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +15,19 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decides whether a file is an image Chorus can train on. The size is read from the header
- * first, so a decompression bomb is refused before a single pixel is allocated; then the image
- * is decoded completely, and a decoder warning (a truncated JPEG) counts as damage.
+ * Decides whether bytes are an image Chorus can use, for training (files) and serving (request
+ * payloads) alike. The size is read from the header first, so a decompression bomb is refused
+ * before a single pixel is allocated; then the image is decoded completely, and a decoder
+ * warning (a truncated JPEG) counts as damage.
  */
-final class ImageCheck {
+public final class ImageCheck {
+
+    /** Why bytes are not a usable image. */
+    public static final class BadImageException extends Exception {
+        BadImageException(String reason) {
+            super(reason);
+        }
+    }
 
     private ImageCheck() {
     }
@@ -29,42 +38,61 @@ final class ImageCheck {
             if (Files.size(file) == 0) {
                 return Optional.of("empty file (0 bytes)");
             }
+            try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+                decode(in, maxPixels);
+                return Optional.empty();
+            }
+        } catch (BadImageException e) {
+            return Optional.of(e.getMessage());
         } catch (IOException e) {
             return Optional.of("cannot be read: " + e.getMessage());
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                return Optional.of("not an image in a known format");
+    }
+
+    /** The decoded image, or why the bytes are not one. */
+    public static BufferedImage decode(byte[] bytes, long maxPixels) throws BadImageException {
+        if (bytes.length == 0) {
+            throw new BadImageException("empty image (0 bytes)");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            return decode(in, maxPixels);
+        } catch (IOException e) {
+            throw new BadImageException("cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static BufferedImage decode(ImageInputStream in, long maxPixels) throws BadImageException {
+        Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+        if (readers == null || !readers.hasNext()) {
+            throw new BadImageException("not an image in a known format (JPEG, PNG, GIF, BMP)");
+        }
+        ImageReader reader = readers.next();
+        try {
+            reader.setInput(in, true, true);
+            long width = reader.getWidth(0);
+            long height = reader.getHeight(0);
+            if (width <= 0 || height <= 0) {
+                throw new BadImageException("image has no pixels (" + width + "x" + height + ")");
             }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long width = reader.getWidth(0);
-                long height = reader.getHeight(0);
-                if (width <= 0 || height <= 0) {
-                    return Optional.of("image has no pixels (" + width + "x" + height + ")");
-                }
-                if (width * height > maxPixels) {
-                    return Optional.of("image too large to decode safely (" + width + "x" + height
-                            + " pixels, limit " + maxPixels + "): a possible decompression bomb");
-                }
-                List<String> warnings = new ArrayList<>();
-                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-                BufferedImage image = reader.read(0);
-                if (image == null) {
-                    return Optional.of("the decoder returned no image");
-                }
-                if (!warnings.isEmpty()) {
-                    return Optional.of("truncated or damaged image: " + warnings.get(0));
-                }
-                return Optional.empty();
-            } finally {
-                reader.dispose();
+            if (width * height > maxPixels) {
+                throw new BadImageException("image too large to decode safely (" + width + "x" + height
+                        + " pixels, limit " + maxPixels + "): a possible decompression bomb");
             }
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            BufferedImage image = reader.read(0);
+            if (image == null) {
+                throw new BadImageException("the decoder returned no image");
+            }
+            if (!warnings.isEmpty()) {
+                throw new BadImageException("truncated or damaged image: " + warnings.get(0));
+            }
+            return image;
         } catch (IOException | RuntimeException e) {
-            return Optional.of("truncated or damaged image: " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getMessage()));
+            throw new BadImageException("truncated or damaged image: " + (e.getMessage() == null
+                    ? e.getClass().getSimpleName() : e.getMessage()));
+        } finally {
+            reader.dispose();
         }
     }
 }

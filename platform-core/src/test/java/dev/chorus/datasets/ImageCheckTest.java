@@ -32,7 +32,7 @@ class ImageCheckTest {
     @Test
     void refusesSomethingThatIsNotAnImage() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.png"), "shopping list");
-        assertEquals(Optional.of("not an image in a known format"), ImageCheck.problem(text, LIMIT));
+        assertEquals(Optional.of("not an image in a known format (JPEG, PNG, GIF, BMP)"), ImageCheck.problem(text, LIMIT));
     }
 
     @Test

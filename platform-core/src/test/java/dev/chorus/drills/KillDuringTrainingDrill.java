@@ -29,8 +29,7 @@ import io.grpc.ManagedChannelBuilder;
  */
 public final class KillDuringTrainingDrill {
 
-    private static final int HTTP_PORT = 18080;
-    private static final int GRPC_PORT = 19000;
+    private static final int GRPC_PORT = ChorusProcess.GRPC_PORT;
     private static final int EPOCHS = 30;
 
     private KillDuringTrainingDrill() {
@@ -71,31 +70,11 @@ public final class KillDuringTrainingDrill {
     }
 
     private static Process start(Path jar, Path home, String name) throws IOException, InterruptedException {
-        Path log = home.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-Dquarkus.http.port=" + HTTP_PORT, "-Dquarkus.grpc.server.port=" + GRPC_PORT,
-                "-Dchorus.database.embedded.data-dir=" + home.resolve("postgres"),
-                "-Dchorus.datasets.directory=" + home.resolve("datasets"), "-Dchorus.datasets.demo.enabled=false",
-                "-Dchorus.plugins.directory=" + home.resolve("plugins"),
-                "-Dchorus.plugins.weights-directory=" + home.resolve("weights"),
-                "-Dchorus.training.worker-id=drill-worker", "-Dchorus.training.lease=10s",
-                "-Dchorus.training.heartbeat-interval=1s", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("OPT_OUT_TRACKING", "true");
-        Process process = builder.start();
-        say("started Chorus (" + name + "), pid " + process.pid() + ", log " + log);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains("is up (start #")) {
-                return process;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Chorus exited during start-up; see " + log);
-            }
-            Thread.sleep(200);
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("Chorus did not come up within 120 s; see " + log);
+        Process process = ChorusProcess.start(jar, home, name, List.of("-Dchorus.datasets.demo.enabled=false",
+                "-Dchorus.demo.ensemble.enabled=false", "-Dchorus.training.worker-id=drill-worker",
+                "-Dchorus.training.lease=10s", "-Dchorus.training.heartbeat-interval=1s"));
+        say("started Chorus (" + name + "), pid " + process.pid() + ", log " + home.resolve(name + ".log"));
+        return process;
     }
 
     private static RunDetails awaitRun(RunsGrpc.RunsBlockingStub runs, long id,

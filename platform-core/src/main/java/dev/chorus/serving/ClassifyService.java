@@ -1,0 +1,121 @@
+package dev.chorus.serving;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.chorus.errors.DeadlineExpiredException;
+import dev.chorus.errors.InvalidRequestException;
+
+/**
+ * Classification, transport-agnostic and asynchronous: no thread waits for a batch. A request
+ * leases its version (so a hot swap cannot pull it away), is decoded and preprocessed on a decode
+ * thread, queued in the version's batcher, and answered when its batch is done.
+ */
+@ApplicationScoped
+public class ClassifyService {
+
+    public static final int DEFAULT_TOP_K = 5;
+    private static final int MAX_TOP_K = 1000;
+
+    private final EnsembleRuntime runtime;
+    private final ServingMetrics metrics;
+    private final ServingConfig config;
+    private final ExecutorService decoders;
+
+    ClassifyService(EnsembleRuntime runtime, ServingMetrics metrics, ServingConfig config) {
+        this.runtime = runtime;
+        this.metrics = metrics;
+        this.config = config;
+        AtomicInteger number = new AtomicInteger();
+        this.decoders = Executors.newFixedThreadPool(config.decodeThreads(), task -> {
+            Thread thread = new Thread(task, "serving-decode-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        decoders.shutdownNow();
+    }
+
+    public ServingConfig limits() {
+        return config;
+    }
+
+    /** Completes with the classification or a domain exception (never wrapped). */
+    public CompletableFuture<Classification> classify(ClassifyRequest request) {
+        long received = System.nanoTime();
+        return CompletableFuture.supplyAsync(() -> start(request, received), decoders)
+                .thenCompose(started -> started)
+                .handle((result, failure) -> {
+                    if (failure != null) {
+                        throw new CompletionException(unwrap(failure));
+                    }
+                    return result;
+                });
+    }
+
+    private CompletableFuture<Classification> start(ClassifyRequest request, long received) {
+        if (request.topK() < 0 || request.topK() > MAX_TOP_K) {
+            throw new InvalidRequestException("top_k must be 1-" + MAX_TOP_K + " (0 means " + DEFAULT_TOP_K
+                    + "), was " + request.topK());
+        }
+        if (System.nanoTime() >= request.deadlineNanos()) {
+            throw new DeadlineExpiredException("the deadline passed before the request was started");
+        }
+        EnsembleRuntime.Lease lease = runtime.lease(request.ensemble(), request.version());
+        try {
+            LoadedVersion version = lease.version;
+            int classes = version.classes.size();
+            if (request.topK() > classes) {
+                throw new InvalidRequestException("top_k " + request.topK() + " is more than the " + classes
+                        + " classes of '" + version.ensemble + "' version " + version.version);
+            }
+            ServingInput input = request.input().get();
+            InferenceItem item = new InferenceItem(input.preprocessed(version.specs), request.deadlineNanos(),
+                    request.abandoned());
+            version.submit(item);
+            return item.result.whenComplete((result, failure) -> lease.close())
+                    .thenApply(result -> answer(request, lease, result, received));
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    private Classification answer(ClassifyRequest request, EnsembleRuntime.Lease lease, InferenceItem.Result result,
+            long received) {
+        LoadedVersion version = lease.version;
+        int k = request.topK() == 0 ? Math.min(DEFAULT_TOP_K, version.classes.size()) : request.topK();
+        float[] p = result.probabilities();
+        List<Classification.Label> labels = new ArrayList<>(k);
+        IntStream.range(0, p.length).boxed().sorted(Comparator.comparingDouble((Integer i) -> -p[i])).limit(k)
+                .forEach(i -> labels.add(new Classification.Label(version.classes.get(i), i, p[i])));
+        long total = System.nanoTime() - received;
+        metrics.answered(version.ensemble, version.version, lease.arm, total);
+        String id = request.requestId() == null || request.requestId().isBlank() ? UUID.randomUUID().toString()
+                : request.requestId();
+        return new Classification(id, version.ensemble, version.version, lease.arm, labels, p, version.classes,
+                result.queueNanos() / 1e6, result.inferenceNanos() / 1e6, total / 1e6, result.batchSize());
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while (current instanceof CompletionException && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+}

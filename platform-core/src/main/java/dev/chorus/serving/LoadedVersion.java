@@ -1,0 +1,168 @@
+package dev.chorus.serving;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.chorus.ensembles.EnsembleHead;
+import dev.chorus.ensembles.HeadArtifact;
+import dev.chorus.ensembles.PinnedMember;
+import dev.chorus.plugin.api.InputSpec;
+
+/**
+ * An ensemble version ready to answer: its verified head, its members (run on the shared member
+ * pool), and its batcher. Requests hold a lease on it; a retired version (replaced as current, or
+ * evicted) finishes every leased request before it closes, which is what makes hot swap lossless.
+ */
+final class LoadedVersion {
+
+    final String ensemble;
+    final int version;
+    final List<String> classes;
+    final List<PinnedMember> members;
+    /** Distinct member input specs; each image is preprocessed once per spec. */
+    final List<InputSpec> specs;
+    private final int[] specOfMember;
+    private final int dimension;
+    private final byte[] head;
+    private final MemberPool pool;
+    private final Batcher batcher;
+    private final ThreadLocal<EnsembleHead> heads = new ThreadLocal<>();
+    private final AtomicInteger leases = new AtomicInteger();
+    private volatile boolean retired;
+    private volatile boolean closed;
+
+    LoadedVersion(String ensemble, int version, List<String> classes, List<PinnedMember> members, byte[] head,
+            MemberPool pool, BatchingPolicy policy, ServingMetrics metrics) {
+        this.ensemble = ensemble;
+        this.version = version;
+        this.classes = List.copyOf(classes);
+        this.members = List.copyOf(members);
+        this.head = head;
+        this.pool = pool;
+        List<InputSpec> distinct = new ArrayList<>();
+        this.specOfMember = new int[members.size()];
+        for (int m = 0; m < members.size(); m++) {
+            InputSpec spec = members.get(m).inputSpec();
+            if (!distinct.contains(spec)) {
+                distinct.add(spec);
+            }
+            specOfMember[m] = distinct.indexOf(spec);
+        }
+        this.specs = List.copyOf(distinct);
+        this.dimension = members.stream().mapToInt(PinnedMember::featureDimension).sum();
+        this.batcher = new Batcher(ensemble, version, policy, classes.size(), new Batcher.Runner() {
+            @Override
+            public float[] run(List<float[][]> inputs) throws Exception {
+                return infer(inputs);
+            }
+
+            @Override
+            public void threadDone() {
+                closeHead();
+            }
+        }, metrics);
+    }
+
+    /** Probabilities (images × classes) of a batch: members in parallel, then the head on this thread. */
+    float[] infer(List<float[][]> inputs) throws Exception {
+        return inferWith(head(), inputs);
+    }
+
+    /** The same with a head the caller owns (and closes). */
+    EnsembleHead newHead() {
+        return HeadArtifact.read(head, NDManager.newBaseManager());
+    }
+
+    float[] inferWith(EnsembleHead ownHead, List<float[][]> inputs) throws Exception {
+        int n = inputs.size();
+        List<CompletableFuture<float[]>> features = new ArrayList<>();
+        for (int m = 0; m < members.size(); m++) {
+            InputSpec spec = specs.get(specOfMember[m]);
+            int size = spec.channels() * spec.height() * spec.width();
+            float[] stacked = new float[n * size];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(inputs.get(i)[specOfMember[m]], 0, stacked, i * size, size);
+            }
+            features.add(pool.extract(members.get(m), stacked, new Shape(n, spec.channels(), spec.height(),
+                    spec.width())));
+        }
+        float[] concatenated = new float[n * dimension];
+        int offset = 0;
+        for (int m = 0; m < members.size(); m++) {
+            float[] member = features.get(m).join();
+            int d = members.get(m).featureDimension();
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(member, i * d, concatenated, i * dimension + offset, d);
+            }
+            offset += d;
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            return ownHead.probabilities(manager.create(concatenated, new Shape(n, dimension))).toFloatArray();
+        }
+    }
+
+    private EnsembleHead head() {
+        EnsembleHead own = heads.get();
+        if (own == null) {
+            own = newHead();
+            heads.set(own);
+        }
+        return own;
+    }
+
+    private void closeHead() {
+        EnsembleHead own = heads.get();
+        if (own != null) {
+            own.close();
+            heads.remove();
+        }
+    }
+
+    void submit(InferenceItem item) {
+        batcher.offer(item);
+    }
+
+    Batcher batcher() {
+        return batcher;
+    }
+
+    /** False when the version is retired and must not take new requests. */
+    boolean tryAcquire() {
+        leases.incrementAndGet();
+        if (retired) {
+            release();
+            return false;
+        }
+        return true;
+    }
+
+    void release() {
+        if (leases.decrementAndGet() == 0 && retired) {
+            closeOnce();
+        }
+    }
+
+    boolean idle() {
+        return leases.get() == 0;
+    }
+
+    /** No new requests; closes when the last leased one is answered. */
+    void retire() {
+        retired = true;
+        if (leases.get() == 0) {
+            closeOnce();
+        }
+    }
+
+    private synchronized void closeOnce() {
+        if (!closed) {
+            closed = true;
+            // off the releasing thread: the batcher may be that thread's caller
+            Thread.ofVirtual().name("unload-" + ensemble + "-v" + version).start(batcher::close);
+        }
+    }
+}

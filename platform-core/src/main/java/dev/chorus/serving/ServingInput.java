@@ -1,0 +1,103 @@
+package dev.chorus.serving;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+import dev.chorus.datasets.ImageCheck;
+import dev.chorus.datasets.Preprocessor;
+import dev.chorus.errors.InvalidRequestException;
+import dev.chorus.plugin.api.InputSpec;
+
+/** One image to classify, decoded and checked; preprocessed once per distinct member input spec. */
+public final class ServingInput {
+
+    private final BufferedImage image;
+
+    private ServingInput(BufferedImage image) {
+        this.image = image;
+    }
+
+    /** An encoded image (JPEG, PNG, GIF, BMP). */
+    public static ServingInput ofImage(byte[] bytes, ServingConfig limits) {
+        requireSize(bytes.length, limits);
+        try {
+            return new ServingInput(ImageCheck.decode(bytes, limits.maxImagePixels()));
+        } catch (ImageCheck.BadImageException e) {
+            throw new InvalidRequestException("image cannot be used: " + e.getMessage());
+        }
+    }
+
+    /** Raw pixels, shape [height, width, channels], values in [0, 1]; {@code raw} little-endian float32 or null. */
+    public static ServingInput ofTensor(List<Long> shape, List<Float> values, byte[] raw, ServingConfig limits) {
+        if (shape.size() != 3 || shape.get(2) != 1 && shape.get(2) != 3 || shape.get(0) < 1 || shape.get(1) < 1) {
+            throw new InvalidRequestException("a tensor must have shape [height, width, channels] with 1 or 3 channels"
+                    + " and positive sizes, was " + shape);
+        }
+        long count = shape.get(0) * shape.get(1) * shape.get(2);
+        if (shape.get(0) * shape.get(1) > limits.maxImagePixels() || count * 4 > limits.maxPayloadBytes()) {
+            throw new InvalidRequestException("tensor " + shape + " is larger than the limit of "
+                    + limits.maxPayloadBytes() + " bytes");
+        }
+        float[] data = raw != null && raw.length > 0 ? floats(raw, count) : listed(values, count);
+        int height = shape.get(0).intValue();
+        int width = shape.get(1).intValue();
+        int channels = shape.get(2).intValue();
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int at = (y * width + x) * channels;
+                int r = level(data[at]);
+                int g = channels == 3 ? level(data[at + 1]) : r;
+                int b = channels == 3 ? level(data[at + 2]) : r;
+                image.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return new ServingInput(image);
+    }
+
+    /** The image as each spec wants it: CHW float arrays, in the order of {@code specs}. */
+    float[][] preprocessed(List<InputSpec> specs) {
+        float[][] tensors = new float[specs.size()][];
+        for (int i = 0; i < specs.size(); i++) {
+            tensors[i] = new Preprocessor(specs.get(i)).toTensor(image);
+        }
+        return tensors;
+    }
+
+    public static void requireSize(int bytes, ServingConfig limits) {
+        if (bytes > limits.maxPayloadBytes()) {
+            throw new InvalidRequestException("payload of " + bytes + " bytes is larger than the limit of "
+                    + limits.maxPayloadBytes() + " bytes (chorus.serving.max-payload-bytes)");
+        }
+    }
+
+    private static float[] floats(byte[] raw, long count) {
+        if (raw.length != count * 4) {
+            throw new InvalidRequestException("raw tensor has " + raw.length + " bytes; its shape needs " + count * 4
+                    + " (little-endian float32)");
+        }
+        float[] data = new float[(int) count];
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+        return data;
+    }
+
+    private static float[] listed(List<Float> values, long count) {
+        if (values.size() != count) {
+            throw new InvalidRequestException("tensor has " + values.size() + " values; its shape needs " + count);
+        }
+        float[] data = new float[(int) count];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = values.get(i);
+        }
+        return data;
+    }
+
+    private static int level(float value) {
+        if (!(value >= 0f && value <= 1f)) {
+            throw new InvalidRequestException("tensor values must be in [0, 1], found " + value);
+        }
+        return Math.round(value * 255f);
+    }
+}

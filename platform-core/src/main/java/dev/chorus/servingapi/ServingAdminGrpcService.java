@@ -1,0 +1,52 @@
+package dev.chorus.servingapi;
+
+import java.time.Duration;
+
+import dev.chorus.ensembles.EnsembleService;
+import dev.chorus.proto.v1.MeasureThroughputRequest;
+import dev.chorus.proto.v1.MeasureThroughputResponse;
+import dev.chorus.proto.v1.ServedModel;
+import dev.chorus.proto.v1.ServingAdminGrpc;
+import dev.chorus.proto.v1.SetBatchingRequest;
+import dev.chorus.serving.BatchingPolicy;
+import dev.chorus.serving.EnsembleRuntime;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+
+/** Transport only: chorus.v1.ServingAdmin. */
+@GrpcService
+@Blocking
+public class ServingAdminGrpcService extends ServingAdminGrpc.ServingAdminImplBase {
+
+    private final EnsembleRuntime runtime;
+    private final EnsembleService ensembles;
+
+    ServingAdminGrpcService(EnsembleRuntime runtime, EnsembleService ensembles) {
+        this.runtime = runtime;
+        this.ensembles = ensembles;
+    }
+
+    @Override
+    public void setBatching(SetBatchingRequest request, StreamObserver<ServedModel> response) {
+        BatchingPolicy now = runtime.policy(request.getEnsemble());
+        runtime.setPolicy(request.getEnsemble(), new BatchingPolicy(
+                request.getMaxBatchSize() == 0 ? now.maxBatchSize() : request.getMaxBatchSize(),
+                request.getMaxDelayMs() == 0 && request.getMaxBatchSize() == 0 ? now.maxDelay()
+                        : Duration.ofNanos((long) (request.getMaxDelayMs() * 1e6)),
+                request.getQueueCapacity() == 0 ? now.queueCapacity() : request.getQueueCapacity()));
+        response.onNext(ServedModels.describe(request.getEnsemble(), ensembles, runtime));
+        response.onCompleted();
+    }
+
+    @Override
+    public void measureThroughput(MeasureThroughputRequest request,
+            StreamObserver<MeasureThroughputResponse> response) {
+        EnsembleRuntime.Measurement m = runtime.measure(request.getEnsemble(), request.getVersion(),
+                request.getBatchSize(), request.getSeconds() == 0 ? 5 : request.getSeconds());
+        response.onNext(MeasureThroughputResponse.newBuilder().setVersion(m.version()).setBatchSize(m.batchSize())
+                .setImages(m.images()).setSeconds(m.seconds()).setImagesPerSecond(m.imagesPerSecond())
+                .setSingleImageP50Ms(m.singleImageP50Millis()).build());
+        response.onCompleted();
+    }
+}

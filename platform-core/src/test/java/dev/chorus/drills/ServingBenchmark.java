@@ -1,0 +1,80 @@
+package dev.chorus.drills;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.chorus.proto.v1.MeasureThroughputRequest;
+import dev.chorus.proto.v1.MeasureThroughputResponse;
+import dev.chorus.proto.v1.ServedModel;
+import dev.chorus.proto.v1.ServingAdminGrpc;
+import dev.chorus.proto.v1.SetBatchingRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+
+/**
+ * Benchmark, not a unit test: against a running Chorus, prints an ensemble's in-process batched
+ * throughput (the limit, measured inside the server), then gRPC Classify throughput and p50/p99
+ * latency at 1, 8 and 32 concurrent clients with batching on and off, and the issue's targets.
+ * Arguments: host:port ensemble [seconds per level 10].
+ *
+ * <p>Run: see README ("Serving benchmark").
+ */
+public final class ServingBenchmark {
+
+    private ServingBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String[] hostPort = args[0].split(":");
+        String ensemble = args[1];
+        double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 10;
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
+                .usePlaintext().build();
+        ServingAdminGrpc.ServingAdminBlockingStub admin = ServingAdminGrpc.newBlockingStub(channel);
+        try {
+            LoadGenerator load = new LoadGenerator(channel, ensemble);
+            load.run(4, 2); // loads and warms the version, JIT-compiles both sides
+            ServedModel model = admin.setBatching(SetBatchingRequest.newBuilder().setEnsemble(ensemble).build());
+            int batch = model.getMaxBatchSize();
+            say("ensemble " + ensemble + " version " + model.getCurrentVersion() + ", members " + model.getMembersList()
+                    + "; batching max " + batch + ", delay " + model.getMaxBatchDelayMs() + " ms");
+            MeasureThroughputResponse limit = admin.withDeadlineAfter(120, TimeUnit.SECONDS).measureThroughput(
+                    MeasureThroughputRequest.newBuilder().setEnsemble(ensemble).setBatchSize(batch).setSeconds(seconds)
+                            .build());
+            say(String.format("in-process, batch %d: %.1f img/s; one image alone p50 %.2f ms", limit.getBatchSize(),
+                    limit.getImagesPerSecond(), limit.getSingleImageP50Ms()));
+
+            Map<String, LoadGenerator.Result> results = new LinkedHashMap<>();
+            for (int clients : List.of(1, 8, 32)) {
+                results.put("on " + clients, report("batching on ", load.run(clients, seconds)));
+            }
+            admin.setBatching(SetBatchingRequest.newBuilder().setEnsemble(ensemble).setMaxBatchSize(1)
+                    .setMaxDelayMs(0.001).build());
+            for (int clients : List.of(1, 8, 32)) {
+                results.put("off " + clients, report("batching off", load.run(clients, seconds)));
+            }
+            admin.setBatching(SetBatchingRequest.newBuilder().setEnsemble(ensemble).setMaxBatchSize(batch)
+                    .setMaxDelayMs(model.getMaxBatchDelayMs()).setQueueCapacity(model.getQueueCapacity()).build());
+
+            double served = results.get("on 32").imagesPerSecond();
+            say(String.format("targets: served/in-process at 32 clients %.2f (>= 0.9); p50 at 1 client %.2f ms vs"
+                    + " in-process single image %.2f ms: +%.2f ms (<= 1); batching on/off at 32 clients %.2fx (>= 2)",
+                    served / limit.getImagesPerSecond(), results.get("on 1").p50Millis(), limit.getSingleImageP50Ms(),
+                    results.get("on 1").p50Millis() - limit.getSingleImageP50Ms(),
+                    served / results.get("off 32").imagesPerSecond()));
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static LoadGenerator.Result report(String mode, LoadGenerator.Result result) {
+        say(mode + " " + result);
+        return result;
+    }
+
+    private static void say(String line) {
+        System.out.println("[serving-benchmark] " + line);
+    }
+}

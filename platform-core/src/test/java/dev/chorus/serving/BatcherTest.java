@@ -1,0 +1,155 @@
+package dev.chorus.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.chorus.errors.DeadlineExpiredException;
+import dev.chorus.errors.OverloadedException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** Dynamic batching: grouping, the bounded queue, skipped expired work, a lossless close. */
+class BatcherTest {
+
+    /** A runner that records batch sizes and answers each image with its own first value; can be held. */
+    static final class RecordingRunner implements Batcher.Runner {
+        final List<Integer> sizes = new CopyOnWriteArrayList<>();
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean hold;
+
+        @Override
+        public float[] run(List<float[][]> inputs) throws Exception {
+            if (hold) {
+                release.await(10, TimeUnit.SECONDS);
+            }
+            sizes.add(inputs.size());
+            float[] out = new float[inputs.size() * 2];
+            for (int i = 0; i < inputs.size(); i++) {
+                out[2 * i] = inputs.get(i)[0][0];
+                out[2 * i + 1] = 1 - inputs.get(i)[0][0];
+            }
+            return out;
+        }
+
+        @Override
+        public void threadDone() {
+        }
+    }
+
+    final RecordingRunner runner = new RecordingRunner();
+    final ServingMetrics metrics = new ServingMetrics(new SimpleMeterRegistry());
+    Batcher batcher;
+
+    Batcher batcher(int maxBatch, Duration delay, int capacity) {
+        batcher = new Batcher("test", 1, new BatchingPolicy(maxBatch, delay, capacity), 2, runner, metrics);
+        return batcher;
+    }
+
+    @AfterEach
+    void close() {
+        runner.release.countDown();
+        if (batcher != null) {
+            batcher.close();
+        }
+    }
+
+    static InferenceItem item(float value) {
+        return new InferenceItem(new float[][] {{value}}, Long.MAX_VALUE, () -> false);
+    }
+
+    @Test
+    void concurrentRequestsShareABatchAndEachGetsItsOwnAnswer() throws Exception {
+        Batcher b = batcher(8, Duration.ofMillis(200), 100);
+        List<InferenceItem> items = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            items.add(item(i / 10f));
+            b.offer(items.getLast());
+        }
+        for (int i = 0; i < 8; i++) {
+            InferenceItem.Result result = items.get(i).result.get(5, TimeUnit.SECONDS);
+            assertEquals(i / 10f, result.probabilities()[0], 1e-6);
+            assertEquals(8, result.batchSize());
+        }
+        assertEquals(List.of(8), runner.sizes);
+    }
+
+    @Test
+    void withBatchingOffEveryRequestRunsAlone() throws Exception {
+        Batcher b = batcher(1, Duration.ZERO, 100);
+        List<InferenceItem> items = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            items.add(item(0.5f));
+            b.offer(items.getLast());
+        }
+        for (InferenceItem item : items) {
+            assertEquals(1, item.result.get(5, TimeUnit.SECONDS).batchSize());
+        }
+        assertEquals(List.of(1, 1, 1, 1, 1), runner.sizes);
+    }
+
+    @Test
+    void aFullQueueRefusesAtOnce() throws Exception {
+        runner.hold = true;
+        Batcher b = batcher(1, Duration.ZERO, 2);
+        b.offer(item(0.1f)); // taken by the batcher, which then holds
+        Thread.sleep(200);
+        b.offer(item(0.2f));
+        b.offer(item(0.3f));
+        OverloadedException refused = assertThrows(OverloadedException.class, () -> b.offer(item(0.4f)));
+        assertTrue(refused.getMessage().contains("2 requests waiting"), refused.getMessage());
+    }
+
+    @Test
+    void expiredAndAbandonedRequestsAreSkippedWithoutRunningThem() throws Exception {
+        runner.hold = true;
+        Batcher b = batcher(4, Duration.ZERO, 10);
+        b.offer(item(0.1f));
+        Thread.sleep(200);
+        InferenceItem expired = new InferenceItem(new float[][] {{0.2f}}, System.nanoTime() + 1_000_000, () -> false);
+        InferenceItem abandoned = new InferenceItem(new float[][] {{0.3f}}, Long.MAX_VALUE, () -> true);
+        InferenceItem alive = item(0.4f);
+        b.offer(expired);
+        b.offer(abandoned);
+        b.offer(alive);
+        Thread.sleep(50);
+        runner.release.countDown();
+
+        assertEquals(1, alive.result.get(5, TimeUnit.SECONDS).batchSize(), "only the live request was computed");
+        ExecutionException late = assertThrows(ExecutionException.class, () -> expired.result.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(DeadlineExpiredException.class, late.getCause());
+        assertTrue(abandoned.result.isCancelled());
+        assertEquals(List.of(1, 1), runner.sizes);
+    }
+
+    @Test
+    void closingAnswersEverythingAlreadyQueued() throws Exception {
+        runner.hold = true;
+        Batcher b = batcher(2, Duration.ZERO, 100);
+        List<InferenceItem> items = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            items.add(item(0.5f));
+            b.offer(items.getLast());
+        }
+        Thread closing = Thread.ofVirtual().start(b::close);
+        Thread.sleep(100);
+        assertThrows(OverloadedException.class, () -> b.offer(item(0.9f)), "no new work once closing");
+        runner.release.countDown();
+        closing.join(10_000);
+        for (InferenceItem item : items) {
+            assertEquals(0.5f, item.result.get(5, TimeUnit.SECONDS).probabilities()[0], 1e-6);
+        }
+        batcher = null;
+    }
+}
