@@ -13,6 +13,7 @@ import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decides whether bytes are an image Chorus can use, for training (files) and serving (request
@@ -54,7 +55,8 @@ public final class ImageCheck {
         if (bytes.length == 0) {
             throw new BadImageException("empty image (0 bytes)");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // in memory: ImageIO's default stream for an InputStream caches through a temporary file
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             return decode(in, maxPixels);
         } catch (IOException e) {
             throw new BadImageException("cannot be read: " + e.getMessage());

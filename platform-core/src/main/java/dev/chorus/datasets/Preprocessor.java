@@ -33,7 +33,7 @@ public final class Preprocessor {
         float[] tensor = new float[spec.channels() * plane];
         for (int y = 0; y < spec.height(); y++) {
             for (int x = 0; x < spec.width(); x++) {
-                int rgb = sized.getRGB(x, y);
+                int rgb = pixel(sized, x, y);
                 float r = ((rgb >> 16) & 0xFF) / 255f;
                 float g = ((rgb >> 8) & 0xFF) / 255f;
                 float b = (rgb & 0xFF) / 255f;
@@ -50,12 +50,24 @@ public final class Preprocessor {
         return tensor;
     }
 
+    /** The pixel as 0xRRGGBB, gray levels replicated as drawing them onto an RGB image would. */
+    private static int pixel(BufferedImage image, int x, int y) {
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+            int level = image.getRaster().getSample(x, y, 0);
+            return (level << 16) | (level << 8) | level;
+        }
+        return image.getRGB(x, y);
+    }
+
     private float normalise(float value, int channel) {
         return (value - mean[channel]) / std[channel];
     }
 
     static BufferedImage resize(BufferedImage image, int width, int height) {
-        if (image.getWidth() == width && image.getHeight() == height && image.getType() == BufferedImage.TYPE_INT_RGB) {
+        boolean sameSize = image.getWidth() == width && image.getHeight() == height;
+        // Gray images are read from their raster (see pixel): getRGB would gamma-convert them,
+        // drawing replicates the gray level, and both must give what training saw.
+        if (sameSize && (image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_BYTE_GRAY)) {
             return image;
         }
         BufferedImage resized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

@@ -13,9 +13,11 @@ import dev.chorus.errors.OverloadedException;
 
 /**
  * Dynamic batching for one loaded version: concurrent requests are grouped up to the policy's
- * batch size or delay, behind a bounded queue (a full queue refuses at once instead of letting
+ * batch size or delay — waiting only while other admitted requests are still being decoded, so
+ * a request alone pays no delay — behind a bounded queue (a full queue refuses at once instead of letting
  * latency grow). Requests whose caller's deadline passed, or who went away, are skipped. One
- * thread runs the batches, so the head it uses belongs to that thread alone.
+ * or more worker threads run the batches — with two, one batch's members run while the other's
+ * head does, keeping the cores busy — and each worker owns its head.
  */
 final class Batcher implements AutoCloseable {
 
@@ -28,6 +30,7 @@ final class Batcher implements AutoCloseable {
     }
 
     private static final Logger LOG = Logger.getLogger(Batcher.class);
+    private static final long ARRIVAL_POLL_NANOS = 100_000;
 
     private final String name;
     private final Runner runner;
@@ -37,11 +40,15 @@ final class Batcher implements AutoCloseable {
     private final int version;
     private final LinkedBlockingQueue<InferenceItem> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger waiting = new AtomicInteger();
-    private final Thread thread;
+    /** Requests for this ensemble received but not yet offered: the only ones worth waiting for. */
+    private final AtomicInteger arriving;
+    private final List<Thread> workers = new ArrayList<>();
     private volatile BatchingPolicy policy;
     private volatile boolean closing;
 
-    Batcher(String ensemble, int version, BatchingPolicy policy, int classes, Runner runner, ServingMetrics metrics) {
+    Batcher(String ensemble, int version, BatchingPolicy policy, int classes, Runner runner, ServingMetrics metrics,
+            AtomicInteger arriving, int workerCount) {
+        this.arriving = arriving;
         this.ensemble = ensemble;
         this.version = version;
         this.name = "'" + ensemble + "' version " + version;
@@ -49,7 +56,10 @@ final class Batcher implements AutoCloseable {
         this.classes = classes;
         this.runner = runner;
         this.metrics = metrics;
-        this.thread = Thread.ofPlatform().daemon().name("batcher-" + ensemble + "-v" + version).start(this::loop);
+        for (int w = 1; w <= workerCount; w++) {
+            workers.add(Thread.ofPlatform().daemon().name("batcher-" + ensemble + "-v" + version + "-" + w)
+                    .start(this::loop));
+        }
     }
 
     void setPolicy(BatchingPolicy policy) {
@@ -77,6 +87,7 @@ final class Batcher implements AutoCloseable {
         return waiting.get();
     }
 
+
     private void loop() {
         try {
             while (!closing || !queue.isEmpty()) {
@@ -102,10 +113,17 @@ final class Batcher implements AutoCloseable {
         BatchingPolicy current = policy;
         long until = first.enqueuedNanos + current.maxDelay().toNanos();
         while (batch.size() < current.maxBatchSize()) {
-            long remaining = until - System.nanoTime();
-            InferenceItem next = remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
+            InferenceItem next = queue.poll();
             if (next == null) {
-                break;
+                // Wait only for requests already on their way: a lone request never waits for company.
+                long remaining = until - System.nanoTime();
+                if (remaining <= 0 || arriving.get() == 0) {
+                    break;
+                }
+                next = queue.poll(Math.min(remaining, ARRIVAL_POLL_NANOS), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    continue;
+                }
             }
             batch.add(next);
         }
@@ -136,7 +154,6 @@ final class Batcher implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 InferenceItem item = batch.get(i);
                 float[] own = java.util.Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes);
-                metrics.queued(ensemble, version, started - item.enqueuedNanos);
                 item.result.complete(new InferenceItem.Result(own, batch.size(), started - item.enqueuedNanos, inference));
             }
         } catch (Exception | Error e) {
@@ -150,7 +167,9 @@ final class Batcher implements AutoCloseable {
     public void close() {
         closing = true;
         try {
-            thread.join(30_000);
+            for (Thread worker : workers) {
+                worker.join(30_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

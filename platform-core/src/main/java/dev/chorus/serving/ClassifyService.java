@@ -57,7 +57,14 @@ public class ClassifyService {
     /** Completes with the classification or a domain exception (never wrapped). */
     public CompletableFuture<Classification> classify(ClassifyRequest request) {
         long received = System.nanoTime();
-        return CompletableFuture.supplyAsync(() -> start(request, received), decoders)
+        Arrival arrival = new Arrival(runtime.arrivals(request.ensemble()));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return start(request, received, arrival);
+            } finally {
+                arrival.done();
+            }
+        }, decoders)
                 .thenCompose(started -> started)
                 .handle((result, failure) -> {
                     if (failure != null) {
@@ -67,7 +74,28 @@ public class ClassifyService {
                 });
     }
 
-    private CompletableFuture<Classification> start(ClassifyRequest request, long received) {
+    /**
+     * A request on its way to its ensemble's batcher (queued for decoding, or being decoded): the
+     * batcher waits for company only while there are such requests. Counted once, from receipt
+     * until just before it is offered.
+     */
+    private static final class Arrival {
+        private final AtomicInteger counter;
+        private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        Arrival(AtomicInteger counter) {
+            this.counter = counter;
+            counter.incrementAndGet();
+        }
+
+        void done() {
+            if (open.compareAndSet(true, false)) {
+                counter.decrementAndGet();
+            }
+        }
+    }
+
+    private CompletableFuture<Classification> start(ClassifyRequest request, long received, Arrival arrival) {
         if (request.topK() < 0 || request.topK() > MAX_TOP_K) {
             throw new InvalidRequestException("top_k must be 1-" + MAX_TOP_K + " (0 means " + DEFAULT_TOP_K
                     + "), was " + request.topK());
@@ -86,8 +114,10 @@ public class ClassifyService {
             ServingInput input = request.input().get();
             InferenceItem item = new InferenceItem(input.preprocessed(version.specs), request.deadlineNanos(),
                     request.abandoned());
+            arrival.done(); // before offering: the batcher must not wait for this request itself
             version.submit(item);
-            return item.result.whenComplete((result, failure) -> lease.close())
+            // answered on a decode thread: the batcher's thread goes straight back to batching
+            return item.result.whenCompleteAsync((result, failure) -> lease.close(), decoders)
                     .thenApply(result -> answer(request, lease, result, received));
         } catch (RuntimeException e) {
             lease.close();
@@ -105,6 +135,7 @@ public class ClassifyService {
                 .forEach(i -> labels.add(new Classification.Label(version.classes.get(i), i, p[i])));
         long total = System.nanoTime() - received;
         metrics.answered(version.ensemble, version.version, lease.arm, total);
+        metrics.queued(version.ensemble, version.version, result.queueNanos());
         String id = request.requestId() == null || request.requestId().isBlank() ? UUID.randomUUID().toString()
                 : request.requestId();
         return new Classification(id, version.ensemble, version.version, lease.arm, labels, p, version.classes,

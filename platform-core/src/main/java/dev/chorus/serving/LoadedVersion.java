@@ -36,7 +36,8 @@ final class LoadedVersion {
     private volatile boolean closed;
 
     LoadedVersion(String ensemble, int version, List<String> classes, List<PinnedMember> members, byte[] head,
-            MemberPool pool, BatchingPolicy policy, ServingMetrics metrics) {
+            MemberPool pool, BatchingPolicy policy, ServingMetrics metrics, AtomicInteger arriving,
+            int batchWorkers) {
         this.ensemble = ensemble;
         this.version = version;
         this.classes = List.copyOf(classes);
@@ -64,7 +65,7 @@ final class LoadedVersion {
             public void threadDone() {
                 closeHead();
             }
-        }, metrics);
+        }, metrics, arriving, batchWorkers);
     }
 
     /** Probabilities (images × classes) of a batch: members in parallel, then the head on this thread. */
@@ -125,6 +126,7 @@ final class LoadedVersion {
     void submit(InferenceItem item) {
         batcher.offer(item);
     }
+
 
     Batcher batcher() {
         return batcher;

@@ -131,4 +131,21 @@ class PreprocessingTest {
     private static int[] pixels(BufferedImage image) {
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
+
+    @Test
+    void aGrayImageAtTheRightSizeGivesWhatDrawingItOntoRgbGives() {
+        BufferedImage gray = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        Random random = new Random(4);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                gray.getRaster().setSample(x, y, 0, random.nextInt(256));
+            }
+        }
+        BufferedImage drawn = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = drawn.createGraphics();
+        g.drawImage(gray, 0, 0, null);
+        g.dispose();
+        Preprocessor preprocessor = new Preprocessor(new InputSpec(28, 28, 1, new float[] {0.286f}, new float[] {0.353f}));
+        assertArrayEquals(preprocessor.toTensor(drawn), preprocessor.toTensor(gray), 1e-6f);
+    }
 }

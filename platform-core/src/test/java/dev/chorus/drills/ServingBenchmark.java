@@ -35,7 +35,8 @@ public final class ServingBenchmark {
         ServingAdminGrpc.ServingAdminBlockingStub admin = ServingAdminGrpc.newBlockingStub(channel);
         try {
             LoadGenerator load = new LoadGenerator(channel, ensemble);
-            load.run(4, 2); // loads and warms the version, JIT-compiles both sides
+            load.run(1, 2); // loads and warms the version, JIT-compiles both sides
+            load.run(32, 3);
             ServedModel model = admin.setBatching(SetBatchingRequest.newBuilder().setEnsemble(ensemble).build());
             int batch = model.getMaxBatchSize();
             say("ensemble " + ensemble + " version " + model.getCurrentVersion() + ", members " + model.getMembersList()

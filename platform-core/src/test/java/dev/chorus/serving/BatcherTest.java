@@ -50,10 +50,12 @@ class BatcherTest {
 
     final RecordingRunner runner = new RecordingRunner();
     final ServingMetrics metrics = new ServingMetrics(new SimpleMeterRegistry());
+    final java.util.concurrent.atomic.AtomicInteger arriving = new java.util.concurrent.atomic.AtomicInteger();
     Batcher batcher;
 
     Batcher batcher(int maxBatch, Duration delay, int capacity) {
-        batcher = new Batcher("test", 1, new BatchingPolicy(maxBatch, delay, capacity), 2, runner, metrics);
+        batcher = new Batcher("test", 1, new BatchingPolicy(maxBatch, delay, capacity), 2, runner, metrics,
+                arriving, 1);
         return batcher;
     }
 
@@ -71,11 +73,15 @@ class BatcherTest {
 
     @Test
     void concurrentRequestsShareABatchAndEachGetsItsOwnAnswer() throws Exception {
-        Batcher b = batcher(8, Duration.ofMillis(200), 100);
+        Batcher b = batcher(8, Duration.ofSeconds(1), 100);
+        for (int i = 0; i < 8; i++) {
+            arriving.incrementAndGet(); // eight requests received, being decoded
+        }
         List<InferenceItem> items = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             items.add(item(i / 10f));
             b.offer(items.getLast());
+            arriving.decrementAndGet();
         }
         for (int i = 0; i < 8; i++) {
             InferenceItem.Result result = items.get(i).result.get(5, TimeUnit.SECONDS);
@@ -83,6 +89,15 @@ class BatcherTest {
             assertEquals(8, result.batchSize());
         }
         assertEquals(List.of(8), runner.sizes);
+    }
+
+    @Test
+    void aLoneRequestDoesNotWaitForCompanyThatIsNotComing() throws Exception {
+        Batcher b = batcher(8, Duration.ofSeconds(1), 100);
+        InferenceItem alone = item(0.3f);
+        b.offer(alone);
+        InferenceItem.Result result = alone.result.get(500, TimeUnit.MILLISECONDS); // less than the 1 s delay
+        assertEquals(1, result.batchSize());
     }
 
     @Test
