@@ -209,7 +209,7 @@ public class EnsembleRuntime {
             synchronized (loaded) {
                 loaded.put(key, fresh);
                 pool.retainOnly(backboneKeys(loaded.values()));
-                evictBeyondLimit();
+                evictBeyondLimit(key);
             }
             return fresh;
         }
@@ -360,10 +360,15 @@ public class EnsembleRuntime {
         }
     }
 
-    private void evictBeyondLimit() {
+    /** Retires least recently used idle versions beyond the bound; never a current one, nor {@code justLoaded}. */
+    private void evictBeyondLimit(String justLoaded) {
         int excess = loaded.size() - config.maxLoadedVersions();
         for (Iterator<Map.Entry<String, LoadedVersion>> it = loaded.entrySet().iterator(); it.hasNext() && excess > 0;) {
-            LoadedVersion candidate = it.next().getValue();
+            Map.Entry<String, LoadedVersion> entry = it.next();
+            LoadedVersion candidate = entry.getValue();
+            if (entry.getKey().equals(justLoaded)) {
+                continue;
+            }
             boolean isCurrent = Integer.valueOf(candidate.version).equals(current.get(candidate.ensemble));
             if (!isCurrent && candidate.idle()) {
                 it.remove();
@@ -400,6 +405,10 @@ public class EnsembleRuntime {
                 loadedOrLoad(ensemble.name, number);
                 failedLoads.remove(key(ensemble.name, number));
                 Integer previous = current.put(ensemble.name, number);
+                synchronized (loaded) {
+                    evictBeyondLimit(""); // the replaced version may now go
+                    pool.retainOnly(backboneKeys(loaded.values()));
+                }
                 if (previous != null && previous != number) {
                     LOG.infof("Serving '%s': version %d is now current (was %d)", ensemble.name, number, previous);
                 }
