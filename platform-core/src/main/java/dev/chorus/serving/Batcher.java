@@ -13,13 +13,21 @@ import dev.chorus.errors.OverloadedException;
 
 /**
  * Dynamic batching for one loaded version: concurrent requests are grouped up to the policy's
- * batch size or delay — waiting only while other admitted requests are still being decoded, so
- * a request alone pays no delay — behind a bounded queue (a full queue refuses at once instead of letting
- * latency grow). Requests whose caller's deadline passed, or who went away, are skipped. One
- * or more worker threads run the batches — with two, one batch's members run while the other's
- * head does, keeping the cores busy — and each worker owns its head.
+ * batch size or delay — waiting only when company is coming (requests being decoded, or clients
+ * just answered while clients are sending concurrently; see {@link #awaitCompany}), so a request
+ * alone pays no delay — behind a bounded queue (a full queue refuses at once instead of letting
+ * latency grow). Requests whose caller's deadline passed, or who went away, are skipped. One or
+ * more worker threads run the batches, each with its own head.
  */
 final class Batcher implements AutoCloseable {
+
+    /**
+     * @param workers    threads running this version's batches
+     * @param arrivalGap how long a stream of arrivals may pause before a batch waiting for company
+     *                   runs anyway
+     */
+    record Settings(int workers, java.time.Duration arrivalGap) {
+    }
 
     /** Computes a batch: row-major probabilities (items × classes). */
     interface Runner {
@@ -45,9 +53,12 @@ final class Batcher implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile BatchingPolicy policy;
     private volatile boolean closing;
+    private volatile int lastBatchSize;
+    private final long arrivalGapNanos;
 
     Batcher(String ensemble, int version, BatchingPolicy policy, int classes, Runner runner, ServingMetrics metrics,
-            AtomicInteger arriving, int workerCount) {
+            AtomicInteger arriving, Settings settings) {
+        this.arrivalGapNanos = settings.arrivalGap().toNanos();
         this.arriving = arriving;
         this.ensemble = ensemble;
         this.version = version;
@@ -56,7 +67,7 @@ final class Batcher implements AutoCloseable {
         this.classes = classes;
         this.runner = runner;
         this.metrics = metrics;
-        for (int w = 1; w <= workerCount; w++) {
+        for (int w = 1; w <= settings.workers(); w++) {
             workers.add(Thread.ofPlatform().daemon().name("batcher-" + ensemble + "-v" + version + "-" + w)
                     .start(this::loop));
         }
@@ -112,23 +123,42 @@ final class Batcher implements AutoCloseable {
         batch.add(first);
         BatchingPolicy current = policy;
         long until = first.enqueuedNanos + current.maxDelay().toNanos();
+        boolean hadCompany = lastBatchSize > 1;
         while (batch.size() < current.maxBatchSize()) {
             InferenceItem next = queue.poll();
             if (next == null) {
-                // Wait only for requests already on their way: a lone request never waits for company.
-                long remaining = until - System.nanoTime();
-                if (remaining <= 0 || arriving.get() == 0) {
-                    break;
-                }
-                next = queue.poll(Math.min(remaining, ARRIVAL_POLL_NANOS), TimeUnit.NANOSECONDS);
+                next = awaitCompany(until, hadCompany);
                 if (next == null) {
-                    continue;
+                    break;
                 }
             }
             batch.add(next);
         }
+        lastBatchSize = batch.size();
         waiting.addAndGet(-batch.size());
         return batch;
+    }
+
+    /**
+     * The next request worth waiting for, or null to run the batch now. Requests already received
+     * and being decoded are always worth waiting for. When the last batch had company, clients are
+     * sending concurrently and those just answered are about to send again: wait while they keep
+     * arriving, until a quiet gap. A client alone never waits.
+     */
+    private InferenceItem awaitCompany(long until, boolean hadCompany) throws InterruptedException {
+        long quietUntil = System.nanoTime() + arrivalGapNanos;
+        while (true) {
+            long now = System.nanoTime();
+            boolean decoding = arriving.get() > 0;
+            if (now >= until || (!decoding && (!hadCompany || now >= quietUntil))) {
+                return null;
+            }
+            long wait = Math.min(until, decoding ? now + ARRIVAL_POLL_NANOS : quietUntil) - now;
+            InferenceItem next = queue.poll(wait, TimeUnit.NANOSECONDS);
+            if (next != null) {
+                return next;
+            }
+        }
     }
 
     private void runBatch(List<InferenceItem> collected) {

@@ -227,7 +227,7 @@ public class EnsembleRuntime {
         }
         LoadedVersion version = new LoadedVersion(ensemble, number, List.of(row.classes), members, head, pool,
                 policy(ensemble), metrics, arrivals.computeIfAbsent(ensemble, e -> new AtomicInteger()),
-                config.batchWorkers());
+                new Batcher.Settings(config.batchWorkers(), config.arrivalGap()));
         try {
             warmUp(version);
         } catch (RuntimeException e) {
@@ -248,29 +248,12 @@ public class EnsembleRuntime {
         if (!(seconds > 0 && seconds <= 60)) {
             throw new dev.chorus.errors.InvalidRequestException("seconds must be in (0, 60], was " + seconds);
         }
-        try (Lease lease = lease(ensemble, version); var head = lease.version.newHead()) {
-            LoadedVersion loadedVersion = lease.version;
+        try (Lease lease = lease(ensemble, version)) {
             int size = batchSize == 0 ? policy(ensemble).maxBatchSize() : batchSize;
             if (size < 1 || size > 4096) {
                 throw new dev.chorus.errors.InvalidRequestException("batch size must be 1-4096, was " + size);
             }
-            List<float[][]> batch = java.util.Collections.nCopies(size, blank(loadedVersion));
-            for (long warm = System.nanoTime() + 1_000_000_000L; System.nanoTime() < warm;) {
-                loadedVersion.inferWith(head, batch); // JIT and native pools settle before timing
-            }
-            double[] single = new double[101];
-            for (int i = 0; i < single.length; i++) {
-                long t = System.nanoTime();
-                loadedVersion.inferWith(head, java.util.Collections.singletonList(blank(loadedVersion)));
-                single[i] = (System.nanoTime() - t) / 1e6;
-            }
-            java.util.Arrays.sort(single);
-            long start = System.nanoTime();
-            long until = start + (long) (seconds * 1e9);
-            long images = loopConcurrently(loadedVersion, head, batch, until);
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            return new Measurement(loadedVersion.version, size, images, elapsed, images / elapsed,
-                    single[single.length / 2]);
+            return new CapacityProbe(lease.version, config.batchWorkers()).measure(size, seconds);
         } catch (ChorusException e) {
             throw e;
         } catch (Exception e) {
@@ -278,50 +261,9 @@ public class EnsembleRuntime {
         }
     }
 
-    /** As many batch loops as a version has batch workers, each with its own head: the served path minus transport. */
-    private long loopConcurrently(LoadedVersion version, dev.chorus.ensembles.EnsembleHead head, List<float[][]> batch,
-            long until) throws Exception {
-        List<java.util.concurrent.CompletableFuture<Long>> others = new ArrayList<>();
-        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int w = 1; w < config.batchWorkers(); w++) {
-            others.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try (var own = version.newHead()) {
-                    return loop(version, own, batch, until);
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            }, threads));
-            }
-            long images = loop(version, head, batch, until);
-            for (var other : others) {
-                images += other.join();
-            }
-            return images;
-        }
-    }
-
-    private static long loop(LoadedVersion version, dev.chorus.ensembles.EnsembleHead head, List<float[][]> batch,
-            long until) throws Exception {
-        long images = 0;
-        while (System.nanoTime() < until) {
-            version.inferWith(head, batch);
-            images += batch.size();
-        }
-        return images;
-    }
-
-    private static float[][] blank(LoadedVersion version) {
-        float[][] blank = new float[version.specs.size()][];
-        for (int s = 0; s < blank.length; s++) {
-            var spec = version.specs.get(s);
-            blank[s] = new float[spec.channels() * spec.height() * spec.width()];
-        }
-        return blank;
-    }
-
     /** One blank image through the whole path: backbones opened, head built, native code paged in. */
     private static void warmUp(LoadedVersion version) {
-        InferenceItem item = new InferenceItem(blank(version), Long.MAX_VALUE, () -> false);
+        InferenceItem item = new InferenceItem(CapacityProbe.blank(version), Long.MAX_VALUE, () -> false);
         version.submit(item);
         try {
             item.result.get(120, TimeUnit.SECONDS);

@@ -37,7 +37,7 @@ final class LoadedVersion {
 
     LoadedVersion(String ensemble, int version, List<String> classes, List<PinnedMember> members, byte[] head,
             MemberPool pool, BatchingPolicy policy, ServingMetrics metrics, AtomicInteger arriving,
-            int batchWorkers) {
+            Batcher.Settings batching) {
         this.ensemble = ensemble;
         this.version = version;
         this.classes = List.copyOf(classes);
@@ -65,7 +65,7 @@ final class LoadedVersion {
             public void threadDone() {
                 closeHead();
             }
-        }, metrics, arriving, batchWorkers);
+        }, metrics, arriving, batching);
     }
 
     /** Probabilities (images × classes) of a batch: members in parallel, then the head on this thread. */
@@ -78,26 +78,33 @@ final class LoadedVersion {
         return HeadArtifact.read(head, NDManager.newBaseManager());
     }
 
+    /**
+     * Members run as (member × row shard) tasks on the member pool: one shard per pool thread
+     * when the batch is large enough, so that every thread gets an equal share of the work
+     * whatever the number of members (three members on two threads would leave one idle half the
+     * time); a single image runs its members side by side.
+     */
     float[] inferWith(EnsembleHead ownHead, List<float[][]> inputs) throws Exception {
         int n = inputs.size();
-        List<CompletableFuture<float[]>> features = new ArrayList<>();
+        int shards = Math.max(1, Math.min(n, pool.size()));
+        List<List<CompletableFuture<float[]>>> features = new ArrayList<>();
         for (int m = 0; m < members.size(); m++) {
-            InputSpec spec = specs.get(specOfMember[m]);
-            int size = spec.channels() * spec.height() * spec.width();
-            float[] stacked = new float[n * size];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(inputs.get(i)[specOfMember[m]], 0, stacked, i * size, size);
+            List<CompletableFuture<float[]>> perShard = new ArrayList<>(shards);
+            for (int s = 0; s < shards; s++) {
+                perShard.add(extract(m, inputs, s * n / shards, (s + 1) * n / shards));
             }
-            features.add(pool.extract(members.get(m), stacked, new Shape(n, spec.channels(), spec.height(),
-                    spec.width())));
+            features.add(perShard);
         }
         float[] concatenated = new float[n * dimension];
         int offset = 0;
         for (int m = 0; m < members.size(); m++) {
-            float[] member = features.get(m).join();
             int d = members.get(m).featureDimension();
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(member, i * d, concatenated, i * dimension + offset, d);
+            for (int s = 0; s < shards; s++) {
+                float[] rows = features.get(m).get(s).join();
+                int first = s * n / shards;
+                for (int i = 0; i < rows.length / d; i++) {
+                    System.arraycopy(rows, i * d, concatenated, (first + i) * dimension + offset, d);
+                }
             }
             offset += d;
         }
@@ -106,9 +113,23 @@ final class LoadedVersion {
         }
     }
 
+    /** Member {@code m}'s features of images [from, to). */
+    private CompletableFuture<float[]> extract(int m, List<float[][]> inputs, int from, int to) {
+        InputSpec spec = specs.get(specOfMember[m]);
+        int size = spec.channels() * spec.height() * spec.width();
+        float[] stacked = new float[(to - from) * size];
+        for (int i = from; i < to; i++) {
+            System.arraycopy(inputs.get(i)[specOfMember[m]], 0, stacked, (i - from) * size, size);
+        }
+        return pool.extract(members.get(m), stacked, new Shape(to - from, spec.channels(), spec.height(),
+                spec.width()));
+    }
+
     private EnsembleHead head() {
         EnsembleHead own = heads.get();
         if (own == null) {
+            // a batch thread: its head's operators run on it alone, beside the member threads
+            dev.chorus.engine.OperatorThreads.runOnCallingThreadOnly();
             own = newHead();
             heads.set(own);
         }

@@ -45,15 +45,25 @@ final class MemberPool implements AutoCloseable {
         return map;
     });
     private volatile Set<String> wanted = Set.of();
+    private final int size;
 
     MemberPool(int size, Opener opener) {
         this.opener = opener;
+        this.size = size;
         AtomicInteger number = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(size, task -> {
-            Thread thread = new Thread(task, "serving-member-" + number.incrementAndGet());
+            Thread thread = new Thread(() -> {
+                dev.chorus.engine.OperatorThreads.runOnCallingThreadOnly();
+                task.run();
+            }, "serving-member-" + number.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** How many member tasks run at once. */
+    int size() {
+        return size;
     }
 
     /** The backbone keys loaded versions need; others are closed lazily. */

@@ -33,11 +33,19 @@ public interface ServingConfig {
 
     /**
      * Threads running one version's batches. Measured on 2 cores, a second one made batches
-     * smaller and throughput lower (MXNet already uses the cores within each batch); more may pay on
-     * larger machines.
+     * smaller and throughput no higher (the member pool already keeps the cores busy within each
+     * batch); more may pay on larger machines.
      */
     @WithDefault("1")
     int batchWorkers();
+
+    /**
+     * When the last batch had company, a batch waits (up to the max delay) for more requests as long
+     * as they keep coming no further apart than this: clients just answered are about to send again.
+     * Raise it for clients across a slower network. A client alone never waits.
+     */
+    @WithDefault("PT0.0005S")
+    Duration arrivalGap();
 
     /** Threads decoding and preprocessing request images. */
     @WithDefault("2")

@@ -17,36 +17,41 @@ import com.google.protobuf.ByteString;
 
 import dev.chorus.proto.v1.ClassifierGrpc;
 import dev.chorus.proto.v1.ClassifyRequest;
+import dev.chorus.proto.v1.ClassifyResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 
 /**
- * A load generator for chorus.v1.Classifier: N clients (threads, one shared channel) classify
+ * A load generator for chorus.v1.Classifier: N closed-loop clients (one shared channel) classify
  * 28×28 PNGs back to back for a while and report throughput and latency percentiles.
  * Arguments: host:port ensemble [clients 8] [seconds 10].
  */
-public final class LoadGenerator {
+public final class LoadGenerator implements AutoCloseable {
 
     /** What one load level achieved. */
     public record Result(int clients, long answered, double seconds, double imagesPerSecond, double p50Millis,
-            double p99Millis, java.util.Map<Status.Code, Integer> errors) {
+            double p99Millis, double meanBatch, java.util.Map<Status.Code, Integer> errors) {
 
         @Override
         public String toString() {
-            return String.format("%3d clients: %8.1f img/s  p50 %7.2f ms  p99 %7.2f ms  (%d answered%s)", clients,
-                    imagesPerSecond, p50Millis, p99Millis, answered, errors.isEmpty() ? "" : ", errors " + errors);
+            return String.format("%3d clients: %8.1f img/s  p50 %7.2f ms  p99 %7.2f ms  mean batch %4.1f  (%d answered%s)",
+                    clients, imagesPerSecond, p50Millis, p99Millis, meanBatch, answered,
+                    errors.isEmpty() ? "" : ", errors " + errors);
         }
     }
 
+    private final List<ClassifyRequest> requests = new ArrayList<>();
+    /**
+     * One connection shared by the clients, as gRPC benchmark tools do by default (ghz, Triton's
+     * perf_analyzer): concurrent calls multiplexed on one HTTP/2 connection.
+     */
     private final ManagedChannel channel;
-    private final String ensemble;
-    private final List<ByteString> images = new ArrayList<>();
 
-    public LoadGenerator(ManagedChannel channel, String ensemble) throws IOException {
-        this.channel = channel;
-        this.ensemble = ensemble;
+    /** {@code target}: host:port of the Classifier service. */
+    public LoadGenerator(String target, String ensemble) throws IOException {
+        this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().directExecutor().build();
         Random random = new Random(1);
         for (int i = 0; i < 64; i++) {
             BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
@@ -57,70 +62,108 @@ public final class LoadGenerator {
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(image, "png", out);
-            images.add(ByteString.copyFrom(out.toByteArray()));
+            requests.add(ClassifyRequest.newBuilder().setEnsemble(ensemble).setTopK(1)
+                    .setImage(ByteString.copyFrom(out.toByteArray())).build());
         }
     }
 
-    /** Runs {@code clients} closed-loop clients for a warm-up second, then measures for {@code seconds}. */
+    /**
+     * Runs {@code clients} closed-loop clients for a warm-up second, then measures for {@code seconds}.
+     * Each client is a chain of asynchronous calls (the next sent from the callback of the last, on
+     * the network thread): the generator spends as little CPU as it
+     * can, which matters when it shares the machine with the server it measures.
+     */
     public Result run(int clients, double seconds) throws InterruptedException {
         long warmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         long until = warmUntil + (long) (seconds * 1e9);
-        List<long[]> perClient = new ArrayList<>();
         ConcurrentHashMap<Status.Code, Integer> errors = new ConcurrentHashMap<>();
-        AtomicInteger next = new AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
+        List<Client> all = new ArrayList<>();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(clients);
         for (int c = 0; c < clients; c++) {
-            long[] latencies = new long[2_000_000];
-            perClient.add(latencies);
-            threads.add(Thread.ofPlatform().start(() -> {
-                ClassifierGrpc.ClassifierBlockingStub stub = ClassifierGrpc.newBlockingStub(channel);
-                int count = 0;
-                while (System.nanoTime() < until) {
-                    ClassifyRequest request = ClassifyRequest.newBuilder().setEnsemble(ensemble).setTopK(1)
-                            .setImage(images.get(next.getAndIncrement() & 63)).build();
-                    long start = System.nanoTime();
-                    try {
-                        stub.withDeadlineAfter(30, TimeUnit.SECONDS).classify(request);
-                        long end = System.nanoTime();
-                        if (start >= warmUntil && end <= until && count < latencies.length - 1) {
-                            latencies[++count] = end - start;
-                        }
-                    } catch (StatusRuntimeException e) {
-                        errors.merge(e.getStatus().getCode(), 1, Integer::sum);
-                    }
-                }
-                latencies[0] = count;
-            }));
+            Client client = new Client(ClassifierGrpc.newStub(channel), c, warmUntil, until, errors, done);
+            all.add(client);
+            client.send();
         }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        long total = perClient.stream().mapToLong(l -> l[0]).sum();
-        long[] all = new long[(int) total];
+        done.await();
+        long total = all.stream().mapToLong(client -> client.count).sum();
+        long[] latencies = new long[(int) total];
         int at = 0;
-        for (long[] latencies : perClient) {
-            System.arraycopy(latencies, 1, all, at, (int) latencies[0]);
-            at += (int) latencies[0];
+        for (Client client : all) {
+            System.arraycopy(client.latencies, 0, latencies, at, client.count);
+            at += client.count;
         }
-        Arrays.sort(all);
-        return new Result(clients, total, seconds, total / seconds, percentile(all, 0.50), percentile(all, 0.99),
-                errors);
+        Arrays.sort(latencies);
+        double meanBatch = all.stream().mapToLong(client -> client.batchSizes).sum() / (double) Math.max(1, total);
+        return new Result(clients, total, seconds, total / seconds, percentile(latencies, 0.50),
+                percentile(latencies, 0.99), meanBatch, errors);
+    }
+
+    /** One closed-loop client: sends its next request from the callback of the last. */
+    private final class Client implements StreamObserver<ClassifyResponse> {
+        private final ClassifierGrpc.ClassifierStub stub;
+        private final long warmUntil;
+        private final long until;
+        private final ConcurrentHashMap<Status.Code, Integer> errors;
+        private final java.util.concurrent.CountDownLatch done;
+        private final long[] latencies = new long[1_000_000];
+        private int next;
+        private int count;
+        private long batchSizes;
+        private long started;
+
+        Client(ClassifierGrpc.ClassifierStub stub, int first, long warmUntil, long until,
+                ConcurrentHashMap<Status.Code, Integer> errors, java.util.concurrent.CountDownLatch done) {
+            this.stub = stub;
+            this.next = first;
+            this.warmUntil = warmUntil;
+            this.until = until;
+            this.errors = errors;
+            this.done = done;
+        }
+
+        void send() {
+            started = System.nanoTime();
+            if (started >= until) {
+                done.countDown();
+                return;
+            }
+            stub.withDeadlineAfter(30, TimeUnit.SECONDS).classify(requests.get(next++ & 63), this);
+        }
+
+        @Override
+        public void onNext(ClassifyResponse response) {
+            long end = System.nanoTime();
+            if (started >= warmUntil && end <= until && count < latencies.length) {
+                latencies[count++] = end - started;
+                batchSizes += response.getTimings().getBatchSize();
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            errors.merge(Status.fromThrowable(failure).getCode(), 1, Integer::sum);
+            send();
+        }
+
+        @Override
+        public void onCompleted() {
+            send();
+        }
     }
 
     private static double percentile(long[] sorted, double p) {
         return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, p * sorted.length)] / 1e6;
     }
 
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
     public static void main(String[] args) throws Exception {
-        String[] hostPort = args[0].split(":");
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
-                .usePlaintext().build();
-        try {
-            LoadGenerator load = new LoadGenerator(channel, args[1]);
+        try (LoadGenerator load = new LoadGenerator(args[0], args[1])) {
             System.out.println(load.run(args.length > 2 ? Integer.parseInt(args[2]) : 8,
                     args.length > 3 ? Double.parseDouble(args[3]) : 10));
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 }

@@ -31,21 +31,20 @@ public final class ServingBenchmark {
         String ensemble = args[1];
         double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 10;
         ManagedChannel channel = ManagedChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
-                .usePlaintext().build();
+                .usePlaintext().directExecutor().build();
         ServingAdminGrpc.ServingAdminBlockingStub admin = ServingAdminGrpc.newBlockingStub(channel);
-        try {
-            LoadGenerator load = new LoadGenerator(channel, ensemble);
-            load.run(1, 2); // loads and warms the version, JIT-compiles both sides
-            load.run(32, 3);
+        try (LoadGenerator load = new LoadGenerator(args[0], ensemble)) {
+            // both JVMs need ~10^4 calls before their JIT settles
+            load.run(32, 10);
+            load.run(1, 3);
             ServedModel model = admin.setBatching(SetBatchingRequest.newBuilder().setEnsemble(ensemble).build());
             int batch = model.getMaxBatchSize();
             say("ensemble " + ensemble + " version " + model.getCurrentVersion() + ", members " + model.getMembersList()
                     + "; batching max " + batch + ", delay " + model.getMaxBatchDelayMs() + " ms");
-            MeasureThroughputResponse limit = admin.withDeadlineAfter(120, TimeUnit.SECONDS).measureThroughput(
-                    MeasureThroughputRequest.newBuilder().setEnsemble(ensemble).setBatchSize(batch).setSeconds(seconds)
-                            .build());
+            MeasureThroughputResponse limit = inProcessLimit(admin, ensemble, batch, seconds);
             say(String.format("in-process, batch %d: %.1f img/s; one image alone p50 %.2f ms", limit.getBatchSize(),
                     limit.getImagesPerSecond(), limit.getSingleImageP50Ms()));
+            load.run(1, 2);
 
             Map<String, LoadGenerator.Result> results = new LinkedHashMap<>();
             for (int clients : List.of(1, 8, 32)) {
@@ -68,6 +67,21 @@ public final class ServingBenchmark {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** The better of two in-process measurements: the limit is the best the machine does. */
+    private static MeasureThroughputResponse inProcessLimit(ServingAdminGrpc.ServingAdminBlockingStub admin,
+            String ensemble, int batch, double seconds) {
+        MeasureThroughputResponse best = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            MeasureThroughputResponse measured = admin.withDeadlineAfter(120, TimeUnit.SECONDS).measureThroughput(
+                    MeasureThroughputRequest.newBuilder().setEnsemble(ensemble).setBatchSize(batch)
+                            .setSeconds(seconds).build());
+            if (best == null || measured.getImagesPerSecond() > best.getImagesPerSecond()) {
+                best = measured;
+            }
+        }
+        return best;
     }
 
     private static LoadGenerator.Result report(String mode, LoadGenerator.Result result) {

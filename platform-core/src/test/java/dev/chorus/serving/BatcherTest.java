@@ -54,9 +54,25 @@ class BatcherTest {
     Batcher batcher;
 
     Batcher batcher(int maxBatch, Duration delay, int capacity) {
+        return batcher(maxBatch, delay, capacity, Duration.ofNanos(500_000));
+    }
+
+    Batcher batcher(int maxBatch, Duration delay, int capacity, Duration arrivalGap) {
         batcher = new Batcher("test", 1, new BatchingPolicy(maxBatch, delay, capacity), 2, runner, metrics,
-                arriving, 1);
+                arriving, new Batcher.Settings(1, arrivalGap));
         return batcher;
+    }
+
+    /** Runs a batch of two, as concurrent clients do. */
+    void batchWithCompany(Batcher b) throws Exception {
+        arriving.addAndGet(2);
+        InferenceItem first = item(0.1f);
+        InferenceItem second = item(0.2f);
+        b.offer(first);
+        arriving.decrementAndGet();
+        b.offer(second);
+        arriving.decrementAndGet();
+        assertEquals(2, second.result.get(5, TimeUnit.SECONDS).batchSize());
     }
 
     @AfterEach
@@ -98,6 +114,30 @@ class BatcherTest {
         b.offer(alone);
         InferenceItem.Result result = alone.result.get(500, TimeUnit.MILLISECONDS); // less than the 1 s delay
         assertEquals(1, result.batchSize());
+    }
+
+    @Test
+    void afterABatchWithCompanyClientsStillArrivingAreWaitedFor() throws Exception {
+        Batcher b = batcher(8, Duration.ofSeconds(1), 100, Duration.ofMillis(300));
+        batchWithCompany(b);
+        InferenceItem early = item(0.3f);
+        b.offer(early);
+        Thread.sleep(50); // well inside the arrival gap: the batch is still waiting
+        InferenceItem late = item(0.4f);
+        b.offer(late);
+        assertEquals(2, late.result.get(10, TimeUnit.SECONDS).batchSize());
+        assertEquals(2, early.result.get(10, TimeUnit.SECONDS).batchSize());
+        assertEquals(List.of(2, 2), runner.sizes);
+    }
+
+    @Test
+    void aBatchWaitingForCompanyRunsOnceArrivalsPauseLongerThanTheGap() throws Exception {
+        Batcher b = batcher(8, Duration.ofSeconds(1), 100, Duration.ofMillis(50));
+        batchWithCompany(b);
+        InferenceItem last = item(0.3f);
+        b.offer(last);
+        // answered after the 50 ms gap, long before the 1 s delay
+        assertEquals(1, last.result.get(800, TimeUnit.MILLISECONDS).batchSize());
     }
 
     @Test

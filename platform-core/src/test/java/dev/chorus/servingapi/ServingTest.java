@@ -144,6 +144,9 @@ class ServingTest {
         ClassifyResponse pinned = classifier.classify(request(png("top", 2)).setVersion(1).build());
         assertEquals("pinned", pinned.getArm());
         assertEquals(3, pinned.getLabelsCount(), "top_k 0 means 5, capped at the 3 classes");
+        java.util.UUID generated = java.util.UUID.fromString(pinned.getRequestId());
+        assertEquals(4, generated.version(), "a request without an id gets a random UUID");
+        assertEquals(2, generated.variant());
     }
 
     @Test

@@ -1,0 +1,96 @@
+package dev.chorus.serving;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.chorus.engine.OperatorThreads;
+import dev.chorus.ensembles.EnsembleHead;
+
+/**
+ * In-process capacity of a loaded version: the served path (members on the member pool, the head
+ * on a batch thread set up like the batcher's) without transport, decoding or queueing. As many
+ * batch loops run at once as the version has batch workers.
+ */
+final class CapacityProbe {
+
+    private static final int SINGLE_IMAGE_SAMPLES = 101;
+
+    private final LoadedVersion version;
+    private final int batchWorkers;
+
+    CapacityProbe(LoadedVersion version, int batchWorkers) {
+        this.version = version;
+        this.batchWorkers = batchWorkers;
+    }
+
+    EnsembleRuntime.Measurement measure(int batchSize, double seconds) throws Exception {
+        List<float[][]> batch = Collections.nCopies(batchSize, blank(version));
+        AtomicInteger number = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(batchWorkers, task -> Thread.ofPlatform().daemon()
+                .name("serving-measure-" + number.incrementAndGet()).unstarted(() -> {
+                    OperatorThreads.runOnCallingThreadOnly();
+                    task.run();
+                }));
+        try {
+            double singleP50 = threads.submit(() -> warmUpAndTimeOneImage(batch)).get();
+            long start = System.nanoTime();
+            long until = start + (long) (seconds * 1e9);
+            List<Future<Long>> loops = new ArrayList<>();
+            for (int w = 0; w < batchWorkers; w++) {
+                loops.add(threads.submit(() -> loop(batch, until)));
+            }
+            long images = 0;
+            for (Future<Long> loop : loops) {
+                images += loop.get();
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            return new EnsembleRuntime.Measurement(version.version, batchSize, images, elapsed, images / elapsed,
+                    singleP50);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private double warmUpAndTimeOneImage(List<float[][]> batch) throws Exception {
+        try (EnsembleHead head = version.newHead()) {
+            for (long warm = System.nanoTime() + 1_000_000_000L; System.nanoTime() < warm;) {
+                version.inferWith(head, batch); // JIT and native pools settle before timing
+            }
+            double[] single = new double[SINGLE_IMAGE_SAMPLES];
+            List<float[][]> one = Collections.singletonList(blank(version));
+            for (int i = 0; i < single.length; i++) {
+                long t = System.nanoTime();
+                version.inferWith(head, one);
+                single[i] = (System.nanoTime() - t) / 1e6;
+            }
+            Arrays.sort(single);
+            return single[single.length / 2];
+        }
+    }
+
+    private long loop(List<float[][]> batch, long until) throws Exception {
+        try (EnsembleHead head = version.newHead()) {
+            long images = 0;
+            while (System.nanoTime() < until) {
+                version.inferWith(head, batch);
+                images += batch.size();
+            }
+            return images;
+        }
+    }
+
+    static float[][] blank(LoadedVersion version) {
+        float[][] blank = new float[version.specs.size()][];
+        for (int s = 0; s < blank.length; s++) {
+            var spec = version.specs.get(s);
+            blank[s] = new float[spec.channels() * spec.height() * spec.width()];
+        }
+        return blank;
+    }
+}
