@@ -25,8 +25,32 @@ public final class OperatorThreads {
      * Never throws: failing costs speed, not correctness, so it is logged once.
      */
     public static void runOnCallingThreadOnly() {
+        setTeamSize(1);
+    }
+
+    /**
+     * Operators started from the calling thread run on it alone until closed, then on the default
+     * team again: for a pooled thread (a training job's) doing work too small to share.
+     */
+    public static AutoCloseable singleThreadedUntilClosed() {
+        runOnCallingThreadOnly();
+        return () -> setTeamSize(defaultTeamSize());
+    }
+
+    /** OpenMP's own default: OMP_NUM_THREADS, else one thread per processor. */
+    private static int defaultTeamSize() {
+        String configured = System.getenv("OMP_NUM_THREADS");
         try {
-            int code = library().MXSetNumOMPThreads(1);
+            return configured == null ? Runtime.getRuntime().availableProcessors()
+                    : Math.max(1, Integer.parseInt(configured.split(",")[0].trim()));
+        } catch (NumberFormatException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    private static void setTeamSize(int threads) {
+        try {
+            int code = library().MXSetNumOMPThreads(threads);
             if (code != 0) {
                 warnOnce("MXNet answered " + code);
             }

@@ -22,6 +22,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.chorus.ensembles.HeadNetwork;
 import dev.chorus.ensembles.HeadSpec;
+import dev.chorus.engine.OperatorThreads;
 import dev.chorus.training.EpochMetrics;
 import dev.chorus.training.features.Features;
 
@@ -61,7 +62,8 @@ final class HeadTraining implements AutoCloseable {
     static HeadTraining train(HeadSpec spec, int classes, Features train, Features validation, Listener listener)
             throws Exception {
         HeadTraining training = new HeadTraining(spec, classes);
-        try {
+        // a head's matrices are too small to share between cores: a team costs more than it gives
+        try (AutoCloseable single = OperatorThreads.singleThreadedUntilClosed()) {
             training.run(spec, train, validation, listener);
             return training;
         } catch (Exception | Error e) {
