@@ -1,5 +1,8 @@
 package dev.chorus.engine;
 
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.jboss.logging.Logger;
 
 import ai.djl.mxnet.jna.LibUtils;
@@ -28,11 +31,26 @@ public final class OperatorThreads {
         setTeamSize(1);
     }
 
+    /** Daemon threads named {@code prefix-N} whose operators run on themselves alone. */
+    public static ThreadFactory singleThreaded(String prefix) {
+        AtomicInteger number = new AtomicInteger();
+        return task -> Thread.ofPlatform().daemon().name(prefix + "-" + number.incrementAndGet()).unstarted(() -> {
+            runOnCallingThreadOnly();
+            task.run();
+        });
+    }
+
+    /** Undoes {@link #singleThreadedUntilClosed()} on the thread that asked for it. */
+    public interface Restore extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /**
      * Operators started from the calling thread run on it alone until closed, then on the default
      * team again: for a pooled thread (a training job's) doing work too small to share.
      */
-    public static AutoCloseable singleThreadedUntilClosed() {
+    public static Restore singleThreadedUntilClosed() {
         runOnCallingThreadOnly();
         return () -> setTeamSize(defaultTeamSize());
     }

@@ -1,5 +1,6 @@
 package dev.chorus.serving;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,7 +27,7 @@ final class Batcher implements AutoCloseable {
      * @param arrivalGap how long a stream of arrivals may pause before a batch waiting for company
      *                   runs anyway
      */
-    record Settings(int workers, java.time.Duration arrivalGap) {
+    record Settings(int workers, Duration arrivalGap) {
     }
 
     /** Computes a batch: row-major probabilities (items × classes). */

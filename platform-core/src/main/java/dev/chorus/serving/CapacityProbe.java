@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.chorus.engine.OperatorThreads;
 import dev.chorus.ensembles.EnsembleHead;
@@ -31,12 +30,8 @@ final class CapacityProbe {
 
     EnsembleRuntime.Measurement measure(int batchSize, double seconds) throws Exception {
         List<float[][]> batch = Collections.nCopies(batchSize, blank(version));
-        AtomicInteger number = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(batchWorkers, task -> Thread.ofPlatform().daemon()
-                .name("serving-measure-" + number.incrementAndGet()).unstarted(() -> {
-                    OperatorThreads.runOnCallingThreadOnly();
-                    task.run();
-                }));
+        ExecutorService threads = Executors.newFixedThreadPool(batchWorkers,
+                OperatorThreads.singleThreaded("serving-measure"));
         try {
             double singleP50 = threads.submit(() -> warmUpAndTimeOneImage(batch)).get();
             long start = System.nanoTime();

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.chorus.engine.OperatorThreads;
 import dev.chorus.ensembles.EnsembleHead;
 import dev.chorus.ensembles.HeadArtifact;
 import dev.chorus.ensembles.PinnedMember;
@@ -129,7 +130,7 @@ final class LoadedVersion {
         EnsembleHead own = heads.get();
         if (own == null) {
             // a batch thread: its head's operators run on it alone, beside the member threads
-            dev.chorus.engine.OperatorThreads.runOnCallingThreadOnly();
+            OperatorThreads.runOnCallingThreadOnly();
             own = newHead();
             heads.set(own);
         }

@@ -10,13 +10,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.chorus.engine.OperatorThreads;
 import dev.chorus.ensembles.PinnedMember;
 import dev.chorus.plugin.api.FeatureExtractor;
 
@@ -50,15 +50,7 @@ final class MemberPool implements AutoCloseable {
     MemberPool(int size, Opener opener) {
         this.opener = opener;
         this.size = size;
-        AtomicInteger number = new AtomicInteger();
-        this.threads = Executors.newFixedThreadPool(size, task -> {
-            Thread thread = new Thread(() -> {
-                dev.chorus.engine.OperatorThreads.runOnCallingThreadOnly();
-                task.run();
-            }, "serving-member-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.threads = Executors.newFixedThreadPool(size, OperatorThreads.singleThreaded("serving-member"));
     }
 
     /** How many member tasks run at once. */

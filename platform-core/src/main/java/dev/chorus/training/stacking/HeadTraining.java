@@ -63,7 +63,7 @@ final class HeadTraining implements AutoCloseable {
             throws Exception {
         HeadTraining training = new HeadTraining(spec, classes);
         // a head's matrices are too small to share between cores: a team costs more than it gives
-        try (AutoCloseable single = OperatorThreads.singleThreadedUntilClosed()) {
+        try (OperatorThreads.Restore single = OperatorThreads.singleThreadedUntilClosed()) {
             training.run(spec, train, validation, listener);
             return training;
         } catch (Exception | Error e) {
