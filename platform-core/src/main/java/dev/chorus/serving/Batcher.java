@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
+import dev.chorus.errors.ChorusException;
 import dev.chorus.errors.DeadlineExpiredException;
 import dev.chorus.errors.OverloadedException;
 
@@ -187,6 +188,11 @@ final class Batcher implements AutoCloseable {
                 float[] own = java.util.Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes);
                 item.result.complete(new InferenceItem.Result(own, batch.size(), started - item.enqueuedNanos, inference));
             }
+        } catch (ChorusException expected) {
+            // a typed failure (serving is stopping, a member cannot be opened): one line, and each
+            // request is answered with its status
+            LOG.warnf("A batch of %d for %s failed: %s", batch.size(), name, expected.getMessage());
+            batch.forEach(item -> item.result.completeExceptionally(expected));
         } catch (Exception | Error e) {
             LOG.errorf(e, "A batch of %d for %s failed", batch.size(), name);
             batch.forEach(item -> item.result.completeExceptionally(e));

@@ -3,6 +3,7 @@ package dev.chorus.serving;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.ndarray.NDManager;
@@ -101,7 +102,7 @@ final class LoadedVersion {
         for (int m = 0; m < members.size(); m++) {
             int d = members.get(m).featureDimension();
             for (int s = 0; s < shards; s++) {
-                float[] rows = features.get(m).get(s).join();
+                float[] rows = joined(features.get(m).get(s));
                 int first = s * n / shards;
                 for (int i = 0; i < rows.length / d; i++) {
                     System.arraycopy(rows, i * d, concatenated, (first + i) * dimension + offset, d);
@@ -111,6 +112,18 @@ final class LoadedVersion {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             return ownHead.probabilities(manager.create(concatenated, new Shape(n, dimension))).toFloatArray();
+        }
+    }
+
+    /** The features, or the member's own failure (a domain exception stays what it is). */
+    private static float[] joined(CompletableFuture<float[]> features) {
+        try {
+            return features.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

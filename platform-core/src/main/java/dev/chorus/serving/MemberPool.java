@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
@@ -18,6 +19,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.chorus.engine.OperatorThreads;
 import dev.chorus.ensembles.PinnedMember;
+import dev.chorus.errors.UnavailableException;
 import dev.chorus.plugin.api.FeatureExtractor;
 
 /**
@@ -65,15 +67,23 @@ final class MemberPool implements AutoCloseable {
 
     /** Pooled features (rows × dimension) of a batch of preprocessed images (N, C, H, W). */
     CompletableFuture<float[]> extract(PinnedMember member, float[] images, Shape shape) {
-        return CompletableFuture.supplyAsync(() -> {
-            Map<String, FeatureExtractor> extractors = own.get();
-            closeUnwanted(extractors);
-            FeatureExtractor extractor = extractors.computeIfAbsent(key(member), k -> opener.open(member));
-            try (NDManager manager = NDManager.newBaseManager()) {
-                NDArray batch = manager.create(images, shape);
-                return extractor.extract(batch).toFloatArray();
-            }
-        }, threads);
+        try {
+            return CompletableFuture.supplyAsync(() -> extractHere(member, images, shape), threads);
+        } catch (RejectedExecutionException closed) {
+            // Chorus is stopping: a typed failure that clients retry elsewhere, not an internal error
+            return CompletableFuture.failedFuture(new UnavailableException("serving is stopping on this replica;"
+                    + " retry"));
+        }
+    }
+
+    private float[] extractHere(PinnedMember member, float[] images, Shape shape) {
+        Map<String, FeatureExtractor> extractors = own.get();
+        closeUnwanted(extractors);
+        FeatureExtractor extractor = extractors.computeIfAbsent(key(member), k -> opener.open(member));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray batch = manager.create(images, shape);
+            return extractor.extract(batch).toFloatArray();
+        }
     }
 
     static String key(PinnedMember member) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.chorus.errors.DeadlineExpiredException;
 import dev.chorus.errors.OverloadedException;
+import dev.chorus.errors.UnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** Dynamic batching: grouping, the bounded queue, skipped expired work, a lossless close. */
@@ -206,5 +207,24 @@ class BatcherTest {
             assertEquals(0.5f, item.result.get(5, TimeUnit.SECONDS).probabilities()[0], 1e-6);
         }
         batcher = null;
+    }
+
+    @Test
+    void aTypedFailureOfTheRunnerReachesEveryRequestOfTheBatchAsItself() throws Exception {
+        Batcher b = new Batcher("test", 1, new BatchingPolicy(4, Duration.ZERO, 10), 2, new Batcher.Runner() {
+            @Override
+            public float[] run(List<float[][]> inputs) {
+                throw new UnavailableException("serving is stopping on this replica; retry");
+            }
+
+            @Override
+            public void threadDone() {
+            }
+        }, metrics, arriving, new Batcher.Settings(1, Duration.ofNanos(500_000)));
+        batcher = b;
+        InferenceItem item = item(0.5f);
+        b.offer(item);
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> item.result.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(UnavailableException.class, failed.getCause(), "answered as UNAVAILABLE, not INTERNAL");
     }
 }
