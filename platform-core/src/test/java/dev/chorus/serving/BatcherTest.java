@@ -59,7 +59,11 @@ class BatcherTest {
     }
 
     Batcher batcher(int maxBatch, Duration delay, int capacity, Duration arrivalGap) {
-        batcher = new Batcher("test", 1, new BatchingPolicy(maxBatch, delay, capacity), 2, runner, metrics,
+        return batcher(maxBatch, delay, capacity, arrivalGap, runner);
+    }
+
+    Batcher batcher(int maxBatch, Duration delay, int capacity, Duration arrivalGap, Batcher.Runner with) {
+        batcher = new Batcher("test", 1, new BatchingPolicy(maxBatch, delay, capacity), 2, with, metrics,
                 arriving, new Batcher.Settings(1, arrivalGap));
         return batcher;
     }
@@ -211,7 +215,7 @@ class BatcherTest {
 
     @Test
     void aTypedFailureOfTheRunnerReachesEveryRequestOfTheBatchAsItself() throws Exception {
-        Batcher b = new Batcher("test", 1, new BatchingPolicy(4, Duration.ZERO, 10), 2, new Batcher.Runner() {
+        Batcher b = batcher(4, Duration.ZERO, 10, Duration.ofNanos(500_000), new Batcher.Runner() {
             @Override
             public float[] run(List<float[][]> inputs) {
                 throw new UnavailableException("serving is stopping on this replica; retry");
@@ -220,8 +224,7 @@ class BatcherTest {
             @Override
             public void threadDone() {
             }
-        }, metrics, arriving, new Batcher.Settings(1, Duration.ofNanos(500_000)));
-        batcher = b;
+        });
         InferenceItem item = item(0.5f);
         b.offer(item);
         ExecutionException failed = assertThrows(ExecutionException.class, () -> item.result.get(5, TimeUnit.SECONDS));
