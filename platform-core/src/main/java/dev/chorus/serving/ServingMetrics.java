@@ -5,20 +5,29 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
  * Prometheus figures per ensemble, version and arm: requests, errors by status code, latency,
- * time in the batching queue, and batch sizes.
+ * time in the batching queue, and batch sizes; and CPU seconds by serving stage.
  */
 @ApplicationScoped
 public class ServingMetrics {
 
     private final MeterRegistry registry;
 
-    ServingMetrics(MeterRegistry registry) {
+    private final ServingCpu cpu;
+
+    ServingMetrics(MeterRegistry registry, ServingCpu cpu) {
         this.registry = registry;
+        this.cpu = cpu;
+        for (ServingCpu.Stage stage : ServingCpu.Stage.values()) {
+            FunctionCounter.builder("chorus_serving_cpu", this.cpu, c -> c.seconds(stage)).baseUnit("seconds")
+                    .description("CPU used by a serving stage's threads").tag("stage", stage.label())
+                    .register(registry);
+        }
     }
 
     void answered(String ensemble, int version, String arm, long totalNanos) {

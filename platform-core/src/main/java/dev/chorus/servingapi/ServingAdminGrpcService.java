@@ -3,6 +3,8 @@ package dev.chorus.servingapi;
 import java.time.Duration;
 
 import dev.chorus.ensembles.EnsembleService;
+import dev.chorus.proto.v1.CpuTimeRequest;
+import dev.chorus.proto.v1.CpuTimeResponse;
 import dev.chorus.proto.v1.MeasureThroughputRequest;
 import dev.chorus.proto.v1.MeasureThroughputResponse;
 import dev.chorus.proto.v1.ServedModel;
@@ -10,6 +12,7 @@ import dev.chorus.proto.v1.ServingAdminGrpc;
 import dev.chorus.proto.v1.SetBatchingRequest;
 import dev.chorus.serving.BatchingPolicy;
 import dev.chorus.serving.EnsembleRuntime;
+import dev.chorus.serving.ServingCpu;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -21,10 +24,12 @@ public class ServingAdminGrpcService extends ServingAdminGrpc.ServingAdminImplBa
 
     private final EnsembleRuntime runtime;
     private final EnsembleService ensembles;
+    private final ServingCpu cpu;
 
-    ServingAdminGrpcService(EnsembleRuntime runtime, EnsembleService ensembles) {
+    ServingAdminGrpcService(EnsembleRuntime runtime, EnsembleService ensembles, ServingCpu cpu) {
         this.runtime = runtime;
         this.ensembles = ensembles;
+        this.cpu = cpu;
     }
 
     @Override
@@ -47,6 +52,17 @@ public class ServingAdminGrpcService extends ServingAdminGrpc.ServingAdminImplBa
         response.onNext(MeasureThroughputResponse.newBuilder().setVersion(m.version()).setBatchSize(m.batchSize())
                 .setImages(m.images()).setSeconds(m.seconds()).setImagesPerSecond(m.imagesPerSecond())
                 .setSingleImageP50Ms(m.singleImageP50Millis()).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void cpuTime(CpuTimeRequest request, StreamObserver<CpuTimeResponse> response) {
+        ServingCpu.Usage usage = cpu.usage();
+        CpuTimeResponse.Builder built = CpuTimeResponse.newBuilder().setProcessSeconds(usage.processSeconds());
+        if (cpu.supported()) {
+            usage.secondsByStage().forEach((stage, seconds) -> built.putSecondsByStage(stage.label(), seconds));
+        }
+        response.onNext(built.build());
         response.onCompleted();
     }
 }

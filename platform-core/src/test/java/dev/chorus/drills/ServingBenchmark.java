@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.chorus.proto.v1.CpuTimeRequest;
+import dev.chorus.proto.v1.CpuTimeResponse;
 import dev.chorus.proto.v1.MeasureThroughputRequest;
 import dev.chorus.proto.v1.MeasureThroughputResponse;
 import dev.chorus.proto.v1.ServedModel;
@@ -16,7 +18,9 @@ import io.grpc.ManagedChannelBuilder;
 /**
  * Benchmark, not a unit test: against a running Chorus, prints an ensemble's in-process batched
  * throughput (the limit, measured inside the server), then gRPC Classify throughput and p50/p99
- * latency at 1, 8 and 32 concurrent clients with batching on and off, and the issue's targets.
+ * latency at 1, 8 and 32 concurrent clients with batching on and off, and the issue's targets;
+ * and where the CPU went per image, in-process and at 32 clients (server stages and this client),
+ * which is what bounds served throughput when client and server share the machine's cores.
  * Arguments: host:port ensemble [seconds per level 10].
  *
  * <p>Run: see README ("Serving benchmark").
@@ -41,15 +45,24 @@ public final class ServingBenchmark {
             int batch = model.getMaxBatchSize();
             say("ensemble " + ensemble + " version " + model.getCurrentVersion() + ", members " + model.getMembersList()
                     + "; batching max " + batch + ", delay " + model.getMaxBatchDelayMs() + " ms");
+            CpuSample beforeLimit = CpuSample.now(admin);
             MeasureThroughputResponse limit = inProcessLimit(admin, ensemble, batch, seconds);
+            CpuSample afterLimit = CpuSample.now(admin);
             say(String.format("in-process, batch %d: %.1f img/s; one image alone p50 %.2f ms", limit.getBatchSize(),
                     limit.getImagesPerSecond(), limit.getSingleImageP50Ms()));
             load.run(1, 2);
 
             Map<String, LoadGenerator.Result> results = new LinkedHashMap<>();
+            CpuSample beforeServed = null;
+            CpuSample afterServed = null;
             for (int clients : List.of(1, 8, 32)) {
+                beforeServed = CpuSample.now(admin);
                 results.put("on " + clients, report("batching on ", load.run(clients, seconds)));
+                afterServed = CpuSample.now(admin);
             }
+            say("CPU per image in µs, in-process: " + afterLimit.perImageSince(beforeLimit, limit.getImagesPerSecond()));
+            say("CPU per image in µs, 32 clients: " + afterServed.perImageSince(beforeServed,
+                    results.get("on 32").imagesPerSecond()));
             admin.setBatching(SetBatchingRequest.newBuilder().setEnsemble(ensemble).setMaxBatchSize(1)
                     .setMaxDelayMs(0.001).build());
             for (int clients : List.of(1, 8, 32)) {
@@ -82,6 +95,38 @@ public final class ServingBenchmark {
             }
         }
         return best;
+    }
+
+    /** CPU used so far by the server's stages and process, and by this (client) process. */
+    private record CpuSample(CpuTimeResponse server, long clientNanos, long wallNanos) {
+
+        static CpuSample now(ServingAdminGrpc.ServingAdminBlockingStub admin) {
+            long client = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+            return new CpuSample(admin.cpuTime(CpuTimeRequest.getDefaultInstance()), client, System.nanoTime());
+        }
+
+        /**
+         * CPU per image over the interval: cores used (CPU time ÷ wall time) ÷ images per second,
+         * by server stage, the rest of the server process (GC, JIT, native threads), and the client.
+         */
+        String perImageSince(CpuSample before, double imagesPerSecond) {
+            double wall = (wallNanos - before.wallNanos) / 1e9;
+            StringBuilder line = new StringBuilder();
+            double stages = 0;
+            for (Map.Entry<String, Double> stage : new java.util.TreeMap<>(server.getSecondsByStageMap()).entrySet()) {
+                double used = stage.getValue() - before.server.getSecondsByStageOrDefault(stage.getKey(), 0);
+                stages += used;
+                if (used >= 0.5e-6 * wall * imagesPerSecond) { // shows stages that used at least 0.5 µs per image
+                    line.append(String.format("%s %.0f, ", stage.getKey(), used / wall / imagesPerSecond * 1e6));
+                }
+            }
+            double process = server.getProcessSeconds() - before.server.getProcessSeconds();
+            double client = (clientNanos - before.clientNanos) / 1e9;
+            return line.append(String.format("server other (GC, JIT, the probe's head) %.0f, client %.0f; cores busy: server %.2f, client %.2f",
+                    (process - stages) / wall / imagesPerSecond * 1e6, client / wall / imagesPerSecond * 1e6,
+                    process / wall, client / wall)).toString();
+        }
     }
 
     private static LoadGenerator.Result report(String mode, LoadGenerator.Result result) {

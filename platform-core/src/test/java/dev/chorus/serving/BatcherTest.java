@@ -50,7 +50,7 @@ class BatcherTest {
     }
 
     final RecordingRunner runner = new RecordingRunner();
-    final ServingMetrics metrics = new ServingMetrics(new SimpleMeterRegistry());
+    final ServingMetrics metrics = new ServingMetrics(new SimpleMeterRegistry(), new ServingCpu());
     final java.util.concurrent.atomic.AtomicInteger arriving = new java.util.concurrent.atomic.AtomicInteger();
     Batcher batcher;
 

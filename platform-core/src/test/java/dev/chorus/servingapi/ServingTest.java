@@ -2,6 +2,7 @@ package dev.chorus.servingapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -14,6 +15,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +52,10 @@ import dev.chorus.proto.v1.ClassifyRequest;
 import dev.chorus.proto.v1.ClassifyResponse;
 import dev.chorus.proto.v1.ListModelsRequest;
 import dev.chorus.proto.v1.ServedModel;
+import dev.chorus.proto.v1.CpuTimeRequest;
+import dev.chorus.proto.v1.CpuTimeResponse;
+import dev.chorus.proto.v1.MeasureThroughputRequest;
+import dev.chorus.proto.v1.MeasureThroughputResponse;
 import dev.chorus.proto.v1.ServingAdminGrpc;
 import dev.chorus.proto.v1.SetBatchingRequest;
 import dev.chorus.proto.v1.Tensor;
@@ -392,8 +398,51 @@ class ServingTest {
                 "chorus_classify_latency_seconds_bucket{arm=\"current\",ensemble=\"" + ensemble,
                 "chorus_classify_queue_seconds_count{ensemble=\"" + ensemble,
                 "chorus_classify_batch_size_count{ensemble=\"" + ensemble,
-                "chorus_classify_errors_total{code=\"INVALID_ARGUMENT\",ensemble=\"" + ensemble)) {
+                "chorus_classify_errors_total{code=\"INVALID_ARGUMENT\",ensemble=\"" + ensemble,
+                "chorus_serving_cpu_seconds_total{stage=\"members\"}",
+                "chorus_serving_cpu_seconds_total{stage=\"transport\"}")) {
             assertTrue(metrics.contains(expected), "missing " + expected);
+        }
+    }
+
+    @Test
+    void cpuTimeShowsWhatClassifyingCostsByStage() throws Exception {
+        ServingAdminGrpc.ServingAdminBlockingStub admin = ServingAdminGrpc.newBlockingStub(channel);
+        CpuTimeResponse before = admin.cpuTime(CpuTimeRequest.getDefaultInstance());
+        for (int i = 0; i < 20; i++) {
+            classifier.classify(request(png("left", 40 + i)).build());
+        }
+        CpuTimeResponse after = admin.cpuTime(CpuTimeRequest.getDefaultInstance());
+        assertEquals(Set.of("members", "batching", "decoding", "transport"),
+                after.getSecondsByStageMap().keySet());
+        for (String stage : List.of("members", "batching", "decoding", "transport")) {
+            assertTrue(after.getSecondsByStageOrThrow(stage) > before.getSecondsByStageOrThrow(stage),
+                    stage + " worked for 20 classifications: " + before + " -> " + after);
+        }
+        double stages = after.getSecondsByStageMap().values().stream().mapToDouble(Double::doubleValue).sum();
+        assertTrue(after.getProcessSeconds() >= stages, "the process includes every stage: " + after);
+    }
+
+    @Test
+    void measureThroughputReportsTheInProcessLimitAndRefusesAbsurdArguments() {
+        ServingAdminGrpc.ServingAdminBlockingStub admin = ServingAdminGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        MeasureThroughputResponse limit = admin.measureThroughput(MeasureThroughputRequest.newBuilder()
+                .setEnsemble(ensemble).setBatchSize(4).setSeconds(0.3).build());
+        assertEquals(4, limit.getBatchSize());
+        assertTrue(limit.getImages() >= 4 && limit.getImagesPerSecond() > 0, "measured: " + limit);
+        assertTrue(limit.getSingleImageP50Ms() > 0, "one image alone timed: " + limit);
+
+        for (var refused : List.of(
+                Map.entry(MeasureThroughputRequest.newBuilder().setEnsemble(ensemble).setSeconds(61).build(),
+                        Status.Code.INVALID_ARGUMENT),
+                Map.entry(MeasureThroughputRequest.newBuilder().setEnsemble(ensemble).setBatchSize(5000).build(),
+                        Status.Code.INVALID_ARGUMENT),
+                Map.entry(MeasureThroughputRequest.newBuilder().setEnsemble("no-such-ensemble").setSeconds(1).build(),
+                        Status.Code.NOT_FOUND))) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> admin.measureThroughput(refused.getKey()));
+            assertEquals(refused.getValue(), e.getStatus().getCode(), e.getStatus().toString());
         }
     }
 }
