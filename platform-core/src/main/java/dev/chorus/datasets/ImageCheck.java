@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -50,6 +52,34 @@ public final class ImageCheck {
         }
     }
 
+    /**
+     * The formats requests mostly carry, probed first by their signature: asking ImageIO's registry
+     * instead walks every installed reader, which cost a third of decoding a small image.
+     */
+    private static final List<ImageReaderSpi> COMMON = Stream.of("png", "jpeg")
+            .flatMap(format -> Stream.of(ImageIO.getImageReadersByFormatName(format)).filter(Iterator::hasNext)
+                    .map(readers -> readers.next().getOriginatingProvider()))
+            .toList();
+
+    private static ImageReader readerFor(ImageInputStream in) throws BadImageException {
+        try {
+            if (in != null) {
+                for (ImageReaderSpi spi : COMMON) {
+                    if (spi.canDecodeInput(in)) {
+                        return spi.createReaderInstance();
+                    }
+                }
+                Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+                if (readers.hasNext()) {
+                    return readers.next();
+                }
+            }
+        } catch (IOException e) {
+            throw new BadImageException("cannot be read: " + e.getMessage());
+        }
+        throw new BadImageException("not an image in a known format (JPEG, PNG, GIF, BMP)");
+    }
+
     /** The decoded image, or why the bytes are not one. */
     public static BufferedImage decode(byte[] bytes, long maxPixels) throws BadImageException {
         if (bytes.length == 0) {
@@ -64,11 +94,7 @@ public final class ImageCheck {
     }
 
     private static BufferedImage decode(ImageInputStream in, long maxPixels) throws BadImageException {
-        Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-        if (readers == null || !readers.hasNext()) {
-            throw new BadImageException("not an image in a known format (JPEG, PNG, GIF, BMP)");
-        }
-        ImageReader reader = readers.next();
+        ImageReader reader = readerFor(in);
         try {
             reader.setInput(in, true, true);
             long width = reader.getWidth(0);

@@ -24,6 +24,19 @@ class ImageCheckTest {
     }
 
     @Test
+    void decodesGifAndBmpThroughImageIosOtherReadersInMemoryToo() throws Exception {
+        for (String format : new String[] {"gif", "bmp", "png", "jpeg"}) {
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(7, 5,
+                    java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            assertTrue(javax.imageio.ImageIO.write(image, format, out), format);
+            java.awt.image.BufferedImage decoded = ImageCheck.decode(out.toByteArray(), LIMIT);
+            assertEquals(7, decoded.getWidth(), format);
+            assertEquals(5, decoded.getHeight(), format);
+        }
+    }
+
+    @Test
     void refusesAnEmptyFile() throws Exception {
         assertEquals(Optional.of("empty file (0 bytes)"), ImageCheck.problem(Files.write(dir.resolve("e.png"),
                 new byte[0]), LIMIT));
