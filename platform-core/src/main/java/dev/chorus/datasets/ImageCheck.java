@@ -57,9 +57,8 @@ public final class ImageCheck {
      * instead walks every installed reader, which cost a third of decoding a small image.
      */
     private static final List<ImageReaderSpi> COMMON = Stream.of("png", "jpeg")
-            .flatMap(format -> Stream.of(ImageIO.getImageReadersByFormatName(format)).filter(Iterator::hasNext)
-                    .map(readers -> readers.next().getOriginatingProvider()))
-            .toList();
+            .map(ImageIO::getImageReadersByFormatName).filter(Iterator::hasNext)
+            .map(readers -> readers.next().getOriginatingProvider()).toList();
 
     private static ImageReader readerFor(ImageInputStream in) throws BadImageException {
         try {
