@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.Executors;
@@ -55,13 +56,21 @@ public class ClassifyService {
         return config;
     }
 
-    /** Completes with the classification or a domain exception (never wrapped). */
+    /** Completes with the classification or a domain exception (never wrapped), on a decode thread. */
     public CompletableFuture<Classification> classify(ClassifyRequest request) {
+        return classify(request, decoders);
+    }
+
+    /**
+     * The same, completing on {@code answerOn}: a transport passes the thread that will write the
+     * answer (its event loop), so the answer is built there instead of crossing one more thread.
+     */
+    public CompletableFuture<Classification> classify(ClassifyRequest request, Executor answerOn) {
         long received = System.nanoTime();
         Arrival arrival = new Arrival(runtime.arrivals(request.ensemble()));
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return start(request, received, arrival);
+                return start(request, received, arrival, answerOn);
             } finally {
                 arrival.done();
             }
@@ -96,7 +105,8 @@ public class ClassifyService {
         }
     }
 
-    private CompletableFuture<Classification> start(ClassifyRequest request, long received, Arrival arrival) {
+    private CompletableFuture<Classification> start(ClassifyRequest request, long received, Arrival arrival,
+            Executor answerOn) {
         if (request.topK() < 0 || request.topK() > MAX_TOP_K) {
             throw new InvalidRequestException("top_k must be 1-" + MAX_TOP_K + " (0 means " + DEFAULT_TOP_K
                     + "), was " + request.topK());
@@ -117,8 +127,8 @@ public class ClassifyService {
                     request.abandoned());
             arrival.done(); // before offering: the batcher must not wait for this request itself
             version.submit(item);
-            // answered on a decode thread: the batcher's thread goes straight back to batching
-            return item.result.whenCompleteAsync((result, failure) -> lease.close(), decoders)
+            // answered off the batcher's thread, which goes straight back to batching
+            return item.result.whenCompleteAsync((result, failure) -> lease.close(), answerOn)
                     .thenApply(result -> answer(request, lease, result, received));
         } catch (RuntimeException e) {
             lease.close();

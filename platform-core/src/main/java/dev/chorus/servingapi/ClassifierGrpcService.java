@@ -130,8 +130,8 @@ public class ClassifierGrpcService extends ClassifierGrpc.ClassifierImplBase {
     }
 
     private CompletableFuture<Classification> submit(ClassifyRequest request) {
-        return classifier.classify(new dev.chorus.serving.ClassifyRequest(request.getEnsemble(), request.getVersion(),
-                request.getRoutingKey(), request.getRequestId(), input(request), request.getTopK(),
+        return Calls.classify(classifier, new dev.chorus.serving.ClassifyRequest(request.getEnsemble(),
+                request.getVersion(), request.getRoutingKey(), request.getRequestId(), input(request), request.getTopK(),
                 Calls.deadlineNanos(), Calls.abandoned()));
     }
 

@@ -206,8 +206,8 @@ public class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInfer
         long deadline = Calls.deadlineNanos();
         var abandoned = Calls.abandoned();
         for (Supplier<ServingInput> image : parsed.images()) {
-            results.add(classifier.classify(new ClassifyRequest(parsed.request().getModelName(), parsed.version(), "",
-                    parsed.request().getId(), image, 1, deadline, abandoned)));
+            results.add(Calls.classify(classifier, new ClassifyRequest(parsed.request().getModelName(),
+                    parsed.version(), "", parsed.request().getId(), image, 1, deadline, abandoned)));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                 .thenApply(done -> answer(parsed, results.stream().map(CompletableFuture::join).toList()));

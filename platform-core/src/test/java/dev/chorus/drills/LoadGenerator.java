@@ -26,7 +26,7 @@ import io.grpc.stub.StreamObserver;
 /**
  * A load generator for chorus.v1.Classifier: N closed-loop clients (one shared channel) classify
  * 28×28 PNGs back to back for a while and report throughput and latency percentiles.
- * Arguments: host:port ensemble [clients 8] [seconds 10].
+ * Arguments: host:port ensemble [clients 8] [seconds 10] [unary|stream].
  */
 public final class LoadGenerator implements AutoCloseable {
 
@@ -67,20 +67,34 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /** How each closed-loop client calls the server. */
+    public enum Mode {
+        /** One Classify call per image. */
+        UNARY,
+        /** One ClassifyStream call per client, carrying all its images one after another. */
+        STREAM
+    }
+
+    /** Runs unary clients; see {@link #run(int, double, Mode)}. */
+    public Result run(int clients, double seconds) throws InterruptedException {
+        return run(clients, seconds, Mode.UNARY);
+    }
+
     /**
      * Runs {@code clients} closed-loop clients for a warm-up second, then measures for {@code seconds}.
      * Each client is a chain of asynchronous calls (the next sent from the callback of the last, on
      * the network thread): the generator spends as little CPU as it
      * can, which matters when it shares the machine with the server it measures.
      */
-    public Result run(int clients, double seconds) throws InterruptedException {
+    public Result run(int clients, double seconds, Mode mode) throws InterruptedException {
         long warmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         long until = warmUntil + (long) (seconds * 1e9);
         ConcurrentHashMap<Status.Code, Integer> errors = new ConcurrentHashMap<>();
         List<Client> all = new ArrayList<>();
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(clients);
         for (int c = 0; c < clients; c++) {
-            Client client = new Client(ClassifierGrpc.newStub(channel), c, warmUntil, until, errors, done);
+            Client client = mode == Mode.UNARY ? new UnaryClient(c, warmUntil, until, errors, done)
+                    : new StreamClient(c, warmUntil, until, errors, done);
             all.add(client);
             client.send();
         }
@@ -98,9 +112,8 @@ public final class LoadGenerator implements AutoCloseable {
                 percentile(latencies, 0.99), meanBatch, errors);
     }
 
-    /** One closed-loop client: sends its next request from the callback of the last. */
-    private final class Client implements StreamObserver<ClassifyResponse> {
-        private final ClassifierGrpc.ClassifierStub stub;
+    /** One closed-loop client: sends its next image when the last is answered, until its time is up. */
+    private abstract class Client {
         private final long warmUntil;
         private final long until;
         private final ConcurrentHashMap<Status.Code, Integer> errors;
@@ -111,9 +124,8 @@ public final class LoadGenerator implements AutoCloseable {
         private long batchSizes;
         private long started;
 
-        Client(ClassifierGrpc.ClassifierStub stub, int first, long warmUntil, long until,
-                ConcurrentHashMap<Status.Code, Integer> errors, java.util.concurrent.CountDownLatch done) {
-            this.stub = stub;
+        Client(int first, long warmUntil, long until, ConcurrentHashMap<Status.Code, Integer> errors,
+                java.util.concurrent.CountDownLatch done) {
             this.next = first;
             this.warmUntil = warmUntil;
             this.until = until;
@@ -121,17 +133,24 @@ public final class LoadGenerator implements AutoCloseable {
             this.done = done;
         }
 
-        void send() {
+        /** Sends the next image, or finishes when the time is up. */
+        final void send() {
             started = System.nanoTime();
             if (started >= until) {
+                finish();
                 done.countDown();
                 return;
             }
-            stub.withDeadlineAfter(30, TimeUnit.SECONDS).classify(requests.get(next++ & 63), this);
+            send(requests.get(next++ & 63));
         }
 
-        @Override
-        public void onNext(ClassifyResponse response) {
+        abstract void send(ClassifyRequest request);
+
+        /** Ends what the client holds open. */
+        void finish() {
+        }
+
+        final void answered(ClassifyResponse response) {
             long end = System.nanoTime();
             if (started >= warmUntil && end <= until && count < latencies.length) {
                 latencies[count++] = end - started;
@@ -139,15 +158,86 @@ public final class LoadGenerator implements AutoCloseable {
             }
         }
 
+        final void failed(Throwable failure) {
+            errors.merge(Status.fromThrowable(failure).getCode(), 1, Integer::sum);
+        }
+    }
+
+    private final class UnaryClient extends Client implements StreamObserver<ClassifyResponse> {
+        private final ClassifierGrpc.ClassifierStub stub = ClassifierGrpc.newStub(channel);
+
+        UnaryClient(int first, long warmUntil, long until, ConcurrentHashMap<Status.Code, Integer> errors,
+                java.util.concurrent.CountDownLatch done) {
+            super(first, warmUntil, until, errors, done);
+        }
+
+        @Override
+        void send(ClassifyRequest request) {
+            stub.withDeadlineAfter(30, TimeUnit.SECONDS).classify(request, this);
+        }
+
+        @Override
+        public void onNext(ClassifyResponse response) {
+            answered(response);
+        }
+
         @Override
         public void onError(Throwable failure) {
-            errors.merge(Status.fromThrowable(failure).getCode(), 1, Integer::sum);
+            failed(failure);
             send();
         }
 
         @Override
         public void onCompleted() {
             send();
+        }
+    }
+
+    /**
+     * A client on one long call: each image is a message on it, so the per-call costs (headers,
+     * trailers, a new HTTP/2 stream) are paid once. An error ends the call; the client opens another.
+     */
+    private final class StreamClient extends Client implements StreamObserver<ClassifyResponse> {
+        private final ClassifierGrpc.ClassifierStub stub = ClassifierGrpc.newStub(channel);
+        private StreamObserver<ClassifyRequest> call;
+
+        StreamClient(int first, long warmUntil, long until, ConcurrentHashMap<Status.Code, Integer> errors,
+                java.util.concurrent.CountDownLatch done) {
+            super(first, warmUntil, until, errors, done);
+        }
+
+        @Override
+        void send(ClassifyRequest request) {
+            if (call == null) {
+                call = stub.classifyStream(this);
+            }
+            call.onNext(request);
+        }
+
+        @Override
+        void finish() {
+            if (call != null) {
+                call.onCompleted();
+                call = null;
+            }
+        }
+
+        @Override
+        public void onNext(ClassifyResponse response) {
+            answered(response);
+            send();
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            failed(failure);
+            call = null;
+            send();
+        }
+
+        @Override
+        public void onCompleted() {
+            call = null;
         }
     }
 
@@ -163,7 +253,8 @@ public final class LoadGenerator implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         try (LoadGenerator load = new LoadGenerator(args[0], args[1])) {
             System.out.println(load.run(args.length > 2 ? Integer.parseInt(args[2]) : 8,
-                    args.length > 3 ? Double.parseDouble(args[3]) : 10));
+                    args.length > 3 ? Double.parseDouble(args[3]) : 10,
+                    args.length > 4 ? Mode.valueOf(args[4].toUpperCase(java.util.Locale.ROOT)) : Mode.UNARY));
         }
     }
 }

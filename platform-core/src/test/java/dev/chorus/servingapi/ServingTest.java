@@ -424,6 +424,19 @@ class ServingTest {
     }
 
     @Test
+    void theLoadGeneratorDrivesUnaryAndStreamingClientsWithoutErrors() throws Exception {
+        try (dev.chorus.drills.LoadGenerator load = new dev.chorus.drills.LoadGenerator("localhost:" + port, ensemble)) {
+            for (var mode : dev.chorus.drills.LoadGenerator.Mode.values()) {
+                dev.chorus.drills.LoadGenerator.Result result = load.run(4, 0.5, mode);
+                assertTrue(result.errors().isEmpty(), mode + ": " + result);
+                assertTrue(result.answered() > 0 && result.imagesPerSecond() > 0, mode + ": " + result);
+                assertTrue(result.p50Millis() > 0 && result.p99Millis() >= result.p50Millis(), mode + ": " + result);
+                assertTrue(result.meanBatch() >= 1 && result.meanBatch() <= 4, "batches of 4 clients: " + result);
+            }
+        }
+    }
+
+    @Test
     void measureThroughputReportsTheInProcessLimitAndRefusesAbsurdArguments() {
         ServingAdminGrpc.ServingAdminBlockingStub admin = ServingAdminGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(60, TimeUnit.SECONDS);
