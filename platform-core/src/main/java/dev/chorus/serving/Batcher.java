@@ -19,7 +19,9 @@ import dev.chorus.errors.OverloadedException;
  * just answered while clients are sending concurrently; see {@link #awaitCompany}), so a request
  * alone pays no delay — behind a bounded queue (a full queue refuses at once instead of letting
  * latency grow). Requests whose caller's deadline passed, or who went away, are skipped. One or
- * more worker threads run the batches, each with its own head.
+ * more worker threads run the batches, each with its own head; with several, one fills the next
+ * batch while the others run theirs, so the member threads find work queued instead of waiting
+ * for a batch to form.
  */
 final class Batcher implements AutoCloseable {
 
@@ -53,6 +55,8 @@ final class Batcher implements AutoCloseable {
     /** Requests for this ensemble received but not yet offered: the only ones worth waiting for. */
     private final AtomicInteger arriving;
     private final List<Thread> workers = new ArrayList<>();
+    /** Held while a worker fills a batch: workers take turns, so concurrent ones do not split batches. */
+    private final Object collecting = new Object();
     private volatile BatchingPolicy policy;
     private volatile boolean closing;
     private volatile int lastBatchSize;
@@ -104,7 +108,10 @@ final class Batcher implements AutoCloseable {
     private void loop() {
         try {
             while (!closing || !queue.isEmpty()) {
-                List<InferenceItem> batch = collect();
+                List<InferenceItem> batch;
+                synchronized (collecting) {
+                    batch = collect();
+                }
                 if (!batch.isEmpty()) {
                     runBatch(batch);
                 }

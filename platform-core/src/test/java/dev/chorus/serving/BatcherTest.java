@@ -1,6 +1,7 @@
 package dev.chorus.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,11 +30,14 @@ class BatcherTest {
     static final class RecordingRunner implements Batcher.Runner {
         final List<Integer> sizes = new CopyOnWriteArrayList<>();
         final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger runs = new AtomicInteger();
         volatile boolean hold;
+        volatile boolean holdFirst;
 
         @Override
         public float[] run(List<float[][]> inputs) throws Exception {
-            if (hold) {
+            boolean first = runs.getAndIncrement() == 0;
+            if (hold || (holdFirst && first)) {
                 release.await(10, TimeUnit.SECONDS);
             }
             sizes.add(inputs.size());
@@ -51,7 +56,7 @@ class BatcherTest {
 
     final RecordingRunner runner = new RecordingRunner();
     final ServingMetrics metrics = new ServingMetrics(new SimpleMeterRegistry(), new ServingCpu());
-    final java.util.concurrent.atomic.AtomicInteger arriving = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger arriving = new AtomicInteger();
     Batcher batcher;
 
     Batcher batcher(int maxBatch, Duration delay, int capacity) {
@@ -63,8 +68,13 @@ class BatcherTest {
     }
 
     Batcher batcher(int maxBatch, Duration delay, int capacity, Duration arrivalGap, Batcher.Runner with) {
+        return batcher(maxBatch, delay, capacity, arrivalGap, with, 1);
+    }
+
+    Batcher batcher(int maxBatch, Duration delay, int capacity, Duration arrivalGap, Batcher.Runner with,
+            int workers) {
         batcher = new Batcher("test", 1, new BatchingPolicy(maxBatch, delay, capacity), 2, with, metrics,
-                arriving, new Batcher.Settings(1, arrivalGap));
+                arriving, new Batcher.Settings(workers, arrivalGap));
         return batcher;
     }
 
@@ -110,6 +120,32 @@ class BatcherTest {
             assertEquals(8, result.batchSize());
         }
         assertEquals(List.of(8), runner.sizes);
+    }
+
+    @Test
+    void withTwoWorkersOneFillsTheNextBatchWhileTheOtherRunsItsOwn() throws Exception {
+        runner.holdFirst = true;
+        Batcher b = batcher(4, Duration.ofSeconds(1), 100, Duration.ofNanos(500_000), runner, 2);
+        arriving.addAndGet(6); // six requests received, being decoded; they come out one by one
+        List<InferenceItem> items = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Thread.sleep(20);
+            items.add(item(i / 10f));
+            b.offer(items.getLast());
+            arriving.decrementAndGet();
+        }
+
+        for (InferenceItem second : items.subList(4, 6)) {
+            assertEquals(2, second.result.get(5, TimeUnit.SECONDS).batchSize(),
+                    "the second batch is the rest, answered while the first still runs");
+        }
+        assertFalse(items.getFirst().result.isDone());
+        runner.release.countDown();
+        for (InferenceItem first : items.subList(0, 4)) {
+            assertEquals(4, first.result.get(5, TimeUnit.SECONDS).batchSize(),
+                    "the first batch was filled before the other worker took any request");
+        }
+        assertEquals(List.of(2, 4), runner.sizes);
     }
 
     @Test
