@@ -13,40 +13,41 @@ import dev.chorus.ensembles.EnsembleHead;
 
 /**
  * In-process capacity of a loaded version: the served path (members on the member pool, the head
- * on a batch thread set up like the batcher's) without transport, decoding or queueing. As many
- * batch loops run at once as the version has batch workers.
+ * on a batch thread set up like the batcher's) without transport, decoding or queueing, with a
+ * given number of batch loops running at once (serving runs as many as the version has batch
+ * workers; more show what several queued batches would get from the same member threads).
  */
 final class CapacityProbe {
 
     private static final int SINGLE_IMAGE_SAMPLES = 101;
 
     private final LoadedVersion version;
-    private final int batchWorkers;
+    private final int loops;
 
-    CapacityProbe(LoadedVersion version, int batchWorkers) {
+    CapacityProbe(LoadedVersion version, int loops) {
         this.version = version;
-        this.batchWorkers = batchWorkers;
+        this.loops = loops;
     }
 
     EnsembleRuntime.Measurement measure(int batchSize, double seconds) throws Exception {
         List<float[][]> batch = Collections.nCopies(batchSize, blank(version));
-        ExecutorService threads = Executors.newFixedThreadPool(batchWorkers,
+        ExecutorService threads = Executors.newFixedThreadPool(loops,
                 OperatorThreads.singleThreaded("serving-measure"));
         try {
             double singleP50 = threads.submit(() -> warmUpAndTimeOneImage(batch)).get();
             long start = System.nanoTime();
             long until = start + (long) (seconds * 1e9);
-            List<Future<Long>> loops = new ArrayList<>();
-            for (int w = 0; w < batchWorkers; w++) {
-                loops.add(threads.submit(() -> loop(batch, until)));
+            List<Future<Long>> running = new ArrayList<>();
+            for (int w = 0; w < loops; w++) {
+                running.add(threads.submit(() -> loop(batch, until)));
             }
             long images = 0;
-            for (Future<Long> loop : loops) {
+            for (Future<Long> loop : running) {
                 images += loop.get();
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            return new EnsembleRuntime.Measurement(version.version, batchSize, images, elapsed, images / elapsed,
-                    singleP50);
+            return new EnsembleRuntime.Measurement(version.version, batchSize, loops, images, elapsed,
+                    images / elapsed, singleP50);
         } finally {
             threads.shutdownNow();
         }

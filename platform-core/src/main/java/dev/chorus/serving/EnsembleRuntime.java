@@ -240,20 +240,26 @@ public class EnsembleRuntime {
     }
 
     /** In-process capacity of a version: what a batch loop achieves without transport or queue. */
-    public record Measurement(int version, int batchSize, long images, double seconds, double imagesPerSecond,
-            double singleImageP50Millis) {
+    public record Measurement(int version, int batchSize, int concurrentBatches, long images, double seconds,
+            double imagesPerSecond, double singleImageP50Millis) {
     }
 
-    public Measurement measure(String ensemble, int version, int batchSize, double seconds) {
+    /** @param concurrentBatches batch loops at once; 0 means the configured batch workers */
+    public Measurement measure(String ensemble, int version, int batchSize, double seconds, int concurrentBatches) {
         if (!(seconds > 0 && seconds <= 60)) {
             throw new dev.chorus.errors.InvalidRequestException("seconds must be in (0, 60], was " + seconds);
         }
+        if (concurrentBatches < 0 || concurrentBatches > 16) {
+            throw new dev.chorus.errors.InvalidRequestException("concurrent batches must be 0-16, was "
+                    + concurrentBatches);
+        }
+        int loops = concurrentBatches == 0 ? config.batchWorkers() : concurrentBatches;
         try (Lease lease = lease(ensemble, version)) {
             int size = batchSize == 0 ? policy(ensemble).maxBatchSize() : batchSize;
             if (size < 1 || size > 4096) {
                 throw new dev.chorus.errors.InvalidRequestException("batch size must be 1-4096, was " + size);
             }
-            return new CapacityProbe(lease.version, config.batchWorkers()).measure(size, seconds);
+            return new CapacityProbe(lease.version, loops).measure(size, seconds);
         } catch (ChorusException e) {
             throw e;
         } catch (Exception e) {

@@ -48,8 +48,10 @@ public class ServingAdminGrpcService extends ServingAdminGrpc.ServingAdminImplBa
     public void measureThroughput(MeasureThroughputRequest request,
             StreamObserver<MeasureThroughputResponse> response) {
         EnsembleRuntime.Measurement m = runtime.measure(request.getEnsemble(), request.getVersion(),
-                request.getBatchSize(), request.getSeconds() == 0 ? 5 : request.getSeconds());
+                request.getBatchSize(), request.getSeconds() == 0 ? 5 : request.getSeconds(),
+                request.getConcurrentBatches());
         response.onNext(MeasureThroughputResponse.newBuilder().setVersion(m.version()).setBatchSize(m.batchSize())
+                .setConcurrentBatches(m.concurrentBatches())
                 .setImages(m.images()).setSeconds(m.seconds()).setImagesPerSecond(m.imagesPerSecond())
                 .setSingleImageP50Ms(m.singleImageP50Millis()).build());
         response.onCompleted();

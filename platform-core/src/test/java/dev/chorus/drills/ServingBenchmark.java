@@ -50,6 +50,10 @@ public final class ServingBenchmark {
             CpuSample afterLimit = CpuSample.now(admin);
             say(String.format("in-process, batch %d: %.1f img/s; one image alone p50 %.2f ms", limit.getBatchSize(),
                     limit.getImagesPerSecond(), limit.getSingleImageP50Ms()));
+            double twoAtOnce = inProcess(admin, ensemble, batch, seconds, 2);
+            say(String.format("in-process, two batches of %d at once: %.1f img/s, %.2fx one at a time (what the same"
+                    + " member threads give when requests for several batches wait)", batch, twoAtOnce,
+                    twoAtOnce / limit.getImagesPerSecond()));
             load.run(1, 2);
 
             Map<String, LoadGenerator.Result> results = new LinkedHashMap<>();
@@ -79,9 +83,10 @@ public final class ServingBenchmark {
 
             double served = results.get("on 32").imagesPerSecond();
             say(String.format("targets: served/in-process at 32 clients %.2f interleaved (>= 0.9; levels above: %.2f;"
-                    + " 32 streams %.2f interleaved); p50 at 1 client %.2f ms vs in-process single image %.2f ms:"
+                    + " 32 streams %.2f interleaved; against two batches at once %.2f); p50 at 1 client %.2f ms vs in-process single image %.2f ms:"
                     + " +%.2f ms (<= 1); batching on/off at 32 clients %.2fx (>= 2)",
-                    ratios.unary(), served / limit.getImagesPerSecond(), ratios.stream(), results.get("on 1").p50Millis(),
+                    ratios.unary(), served / limit.getImagesPerSecond(), ratios.stream(), ratios.unaryVsTwoAtOnce(),
+                    results.get("on 1").p50Millis(),
                     limit.getSingleImageP50Ms(),
                     results.get("on 1").p50Millis() - limit.getSingleImageP50Ms(),
                     served / results.get("off 32").imagesPerSecond()));
@@ -90,8 +95,8 @@ public final class ServingBenchmark {
         }
     }
 
-    /** Mean served ÷ in-process ratios at 32 clients, unary calls and streams. */
-    private record Interleaved(double unary, double stream) {
+    /** Mean served ÷ in-process ratios at 32 clients: unary calls and streams, and unary against two batch loops. */
+    private record Interleaved(double unary, double stream, double unaryVsTwoAtOnce) {
     }
 
     /**
@@ -103,17 +108,31 @@ public final class ServingBenchmark {
             String ensemble, int batch, double seconds, int rounds) throws InterruptedException {
         double[] unary = new double[rounds];
         double[] stream = new double[rounds];
+        double[] unaryVsTwo = new double[rounds];
         for (int round = 0; round < rounds; round++) {
-            double limit = admin.withDeadlineAfter(120, TimeUnit.SECONDS).measureThroughput(MeasureThroughputRequest
-                    .newBuilder().setEnsemble(ensemble).setBatchSize(batch).setSeconds(seconds).build())
-                    .getImagesPerSecond();
-            unary[round] = load.run(32, seconds).imagesPerSecond() / limit;
+            double limit = inProcess(admin, ensemble, batch, seconds, 0);
+            double twoAtOnce = inProcess(admin, ensemble, batch, seconds, 2);
+            double served = load.run(32, seconds).imagesPerSecond();
+            unary[round] = served / limit;
+            unaryVsTwo[round] = served / twoAtOnce;
             stream[round] = load.run(32, seconds, LoadGenerator.Mode.STREAM).imagesPerSecond() / limit;
         }
-        say(String.format("interleaved, %d rounds of %.0f s each: 32 clients ÷ in-process %s; 32 streams ÷ in-process %s",
-                rounds, seconds, summary(unary), summary(stream)));
-        return new Interleaved(java.util.Arrays.stream(unary).average().orElseThrow(),
-                java.util.Arrays.stream(stream).average().orElseThrow());
+        say(String.format("interleaved, %d rounds of %.0f s each: 32 clients ÷ in-process %s; 32 streams ÷ in-process %s;"
+                + " 32 clients ÷ in-process with two batches at once %s", rounds, seconds, summary(unary),
+                summary(stream), summary(unaryVsTwo)));
+        return new Interleaved(mean(unary), mean(stream), mean(unaryVsTwo));
+    }
+
+    private static double mean(double[] values) {
+        return java.util.Arrays.stream(values).average().orElseThrow();
+    }
+
+    /** In-process img/s with the given batch loops at once (0: as the version serves, one per batch worker). */
+    private static double inProcess(ServingAdminGrpc.ServingAdminBlockingStub admin, String ensemble, int batch,
+            double seconds, int concurrentBatches) {
+        return admin.withDeadlineAfter(120, TimeUnit.SECONDS).measureThroughput(MeasureThroughputRequest.newBuilder()
+                .setEnsemble(ensemble).setBatchSize(batch).setSeconds(seconds).setConcurrentBatches(concurrentBatches)
+                .build()).getImagesPerSecond();
     }
 
     private static String summary(double[] ratios) {

@@ -445,11 +445,21 @@ class ServingTest {
         assertEquals(4, limit.getBatchSize());
         assertTrue(limit.getImages() >= 4 && limit.getImagesPerSecond() > 0, "measured: " + limit);
         assertTrue(limit.getSingleImageP50Ms() > 0, "one image alone timed: " + limit);
+        assertEquals(1, limit.getConcurrentBatches(), "one batch at a time, as the version's one batch worker runs");
+
+        MeasureThroughputResponse twoAtOnce = admin.measureThroughput(MeasureThroughputRequest.newBuilder()
+                .setEnsemble(ensemble).setBatchSize(4).setSeconds(0.3).setConcurrentBatches(2).build());
+        assertEquals(2, twoAtOnce.getConcurrentBatches());
+        assertTrue(twoAtOnce.getImages() >= 8, "each loop ran at least one batch: " + twoAtOnce);
 
         for (var refused : List.of(
                 Map.entry(MeasureThroughputRequest.newBuilder().setEnsemble(ensemble).setSeconds(61).build(),
                         Status.Code.INVALID_ARGUMENT),
                 Map.entry(MeasureThroughputRequest.newBuilder().setEnsemble(ensemble).setBatchSize(5000).build(),
+                        Status.Code.INVALID_ARGUMENT),
+                Map.entry(MeasureThroughputRequest.newBuilder().setEnsemble(ensemble).setConcurrentBatches(17).build(),
+                        Status.Code.INVALID_ARGUMENT),
+                Map.entry(MeasureThroughputRequest.newBuilder().setEnsemble(ensemble).setConcurrentBatches(-1).build(),
                         Status.Code.INVALID_ARGUMENT),
                 Map.entry(MeasureThroughputRequest.newBuilder().setEnsemble("no-such-ensemble").setSeconds(1).build(),
                         Status.Code.NOT_FOUND))) {
