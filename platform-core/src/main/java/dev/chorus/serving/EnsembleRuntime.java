@@ -239,7 +239,7 @@ public class EnsembleRuntime {
         return version;
     }
 
-    /** In-process capacity of a version: what a batch loop achieves without transport or queue. */
+    /** In-process capacity of a version: what its batch loops achieve without transport or queue. */
     public record Measurement(int version, int batchSize, int concurrentBatches, long images, double seconds,
             double imagesPerSecond, double singleImageP50Millis) {
     }

@@ -17,7 +17,7 @@ import io.grpc.ManagedChannelBuilder;
 
 /**
  * Benchmark, not a unit test: against a running Chorus, prints an ensemble's in-process batched
- * throughput (the limit, measured inside the server), then gRPC Classify throughput and p50/p99
+ * throughput (the limit, measured inside the server; also with two batches at once), then gRPC Classify throughput and p50/p99
  * latency at 1, 8 and 32 concurrent clients with batching on and off, and the issue's targets;
  * and where the CPU went per image, in-process and at 32 clients (server stages and this client),
  * which is what bounds served throughput when client and server share the machine's cores.
@@ -83,8 +83,8 @@ public final class ServingBenchmark {
 
             double served = results.get("on 32").imagesPerSecond();
             say(String.format("targets: served/in-process at 32 clients %.2f interleaved (>= 0.9; levels above: %.2f;"
-                    + " 32 streams %.2f interleaved; against two batches at once %.2f); p50 at 1 client %.2f ms vs in-process single image %.2f ms:"
-                    + " +%.2f ms (<= 1); batching on/off at 32 clients %.2fx (>= 2)",
+                    + " 32 streams %.2f interleaved; against two batches at once %.2f); p50 at 1 client %.2f ms"
+                    + " vs in-process single image %.2f ms: +%.2f ms (<= 1); batching on/off at 32 clients %.2fx (>= 2)",
                     ratios.unary(), served / limit.getImagesPerSecond(), ratios.stream(), ratios.unaryVsTwoAtOnce(),
                     results.get("on 1").p50Millis(),
                     limit.getSingleImageP50Ms(),
