@@ -5,6 +5,8 @@ import java.time.Duration;
 import dev.chorus.ensembles.EnsembleService;
 import dev.chorus.proto.v1.CpuTimeRequest;
 import dev.chorus.proto.v1.CpuTimeResponse;
+import dev.chorus.proto.v1.MeasureServingCoreRequest;
+import dev.chorus.proto.v1.MeasureServingCoreResponse;
 import dev.chorus.proto.v1.MeasureThroughputRequest;
 import dev.chorus.proto.v1.MeasureThroughputResponse;
 import dev.chorus.proto.v1.ServedModel;
@@ -12,6 +14,7 @@ import dev.chorus.proto.v1.ServingAdminGrpc;
 import dev.chorus.proto.v1.SetBatchingRequest;
 import dev.chorus.serving.BatchingPolicy;
 import dev.chorus.serving.EnsembleRuntime;
+import dev.chorus.serving.ServingCoreProbe;
 import dev.chorus.serving.ServingCpu;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -25,11 +28,13 @@ public class ServingAdminGrpcService extends ServingAdminGrpc.ServingAdminImplBa
     private final EnsembleRuntime runtime;
     private final EnsembleService ensembles;
     private final ServingCpu cpu;
+    private final ServingCoreProbe core;
 
-    ServingAdminGrpcService(EnsembleRuntime runtime, EnsembleService ensembles, ServingCpu cpu) {
+    ServingAdminGrpcService(EnsembleRuntime runtime, EnsembleService ensembles, ServingCpu cpu, ServingCoreProbe core) {
         this.runtime = runtime;
         this.ensembles = ensembles;
         this.cpu = cpu;
+        this.core = core;
     }
 
     @Override
@@ -54,6 +59,17 @@ public class ServingAdminGrpcService extends ServingAdminGrpc.ServingAdminImplBa
                 .setConcurrentBatches(m.concurrentBatches())
                 .setImages(m.images()).setSeconds(m.seconds()).setImagesPerSecond(m.imagesPerSecond())
                 .setSingleImageP50Ms(m.singleImageP50Millis()).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void measureServingCore(MeasureServingCoreRequest request,
+            StreamObserver<MeasureServingCoreResponse> response) {
+        ServingCoreProbe.Measurement m = core.measure(request.getEnsemble(), request.getVersion(), request.getCallers(),
+                request.getSeconds() == 0 ? 5 : request.getSeconds(), request.getImage().toByteArray());
+        response.onNext(MeasureServingCoreResponse.newBuilder().setVersion(m.version()).setCallers(m.callers())
+                .setImages(m.images()).setSeconds(m.seconds()).setImagesPerSecond(m.imagesPerSecond())
+                .setP50Ms(m.p50Millis()).setP99Ms(m.p99Millis()).setMeanBatch(m.meanBatch()).build());
         response.onCompleted();
     }
 

@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.chorus.proto.v1.CpuTimeRequest;
 import dev.chorus.proto.v1.CpuTimeResponse;
+import dev.chorus.proto.v1.MeasureServingCoreRequest;
+import dev.chorus.proto.v1.MeasureServingCoreResponse;
 import dev.chorus.proto.v1.MeasureThroughputRequest;
 import dev.chorus.proto.v1.MeasureThroughputResponse;
 import dev.chorus.proto.v1.ServedModel;
@@ -17,8 +19,10 @@ import io.grpc.ManagedChannelBuilder;
 
 /**
  * Benchmark, not a unit test: against a running Chorus, prints an ensemble's in-process batched
- * throughput (the limit, measured inside the server; also with two batches at once), then gRPC Classify throughput and p50/p99
- * latency at 1, 8 and 32 concurrent clients with batching on and off, and the issue's targets;
+ * throughput (the limit, measured inside the server; also with two batches at once), the same
+ * server's serving core driven by 32 in-process callers (decoding, batching, answers; no gRPC),
+ * then gRPC Classify throughput and p50/p99 latency at 1, 8 and 32 concurrent clients with
+ * batching on and off, and the issue's targets;
  * and where the CPU went per image, in-process and at 32 clients (server stages and this client),
  * which is what bounds served throughput when client and server share the machine's cores.
  * Arguments: host:port ensemble [seconds per level 10].
@@ -54,6 +58,13 @@ public final class ServingBenchmark {
             say(String.format("in-process, two batches of %d at once: %.1f img/s, %.2fx one at a time (what the same"
                     + " member threads give when requests for several batches wait)", batch, twoAtOnce,
                     twoAtOnce / limit.getImagesPerSecond()));
+            CpuSample beforeCore = CpuSample.now(admin);
+            MeasureServingCoreResponse core = servingCore(admin, ensemble, seconds);
+            CpuSample afterCore = CpuSample.now(admin);
+            say(String.format("in-process through the serving core, 32 callers (decoding, batching, answers; no gRPC):"
+                    + " %.1f img/s, p50 %.2f ms, p99 %.2f ms, mean batch %.1f; %.2f of the limit",
+                    core.getImagesPerSecond(), core.getP50Ms(), core.getP99Ms(), core.getMeanBatch(),
+                    core.getImagesPerSecond() / limit.getImagesPerSecond()));
             load.run(1, 2);
 
             Map<String, LoadGenerator.Result> results = new LinkedHashMap<>();
@@ -68,6 +79,8 @@ public final class ServingBenchmark {
             results.put("stream 32", report("streaming   ", load.run(32, seconds, LoadGenerator.Mode.STREAM)));
             CpuSample afterStream = CpuSample.now(admin);
             say("CPU per image in µs, in-process: " + afterLimit.perImageSince(beforeLimit, limit.getImagesPerSecond()));
+            say("CPU per image in µs, serving core, 32 callers: " + afterCore.perImageSince(beforeCore,
+                    core.getImagesPerSecond()));
             say("CPU per image in µs, 32 clients: " + afterServed.perImageSince(beforeServed,
                     results.get("on 32").imagesPerSecond()));
             say("CPU per image in µs, 32 streams: " + afterStream.perImageSince(beforeStream,
@@ -83,9 +96,11 @@ public final class ServingBenchmark {
 
             double served = results.get("on 32").imagesPerSecond();
             say(String.format("targets: served/in-process at 32 clients %.2f interleaved (>= 0.9; levels above: %.2f;"
-                    + " 32 streams %.2f interleaved; against two batches at once %.2f); p50 at 1 client %.2f ms"
+                    + " 32 streams %.2f interleaved; against two batches at once %.2f; serving core alone ÷ in-process"
+                    + " %.2f and 32 clients ÷ serving core %.2f, interleaved); p50 at 1 client %.2f ms"
                     + " vs in-process single image %.2f ms: +%.2f ms (<= 1); batching on/off at 32 clients %.2fx (>= 2)",
                     ratios.unary(), served / limit.getImagesPerSecond(), ratios.stream(), ratios.unaryVsTwoAtOnce(),
+                    ratios.coreVsLimit(), ratios.unaryVsCore(),
                     results.get("on 1").p50Millis(),
                     limit.getSingleImageP50Ms(),
                     results.get("on 1").p50Millis() - limit.getSingleImageP50Ms(),
@@ -95,8 +110,12 @@ public final class ServingBenchmark {
         }
     }
 
-    /** Mean served ÷ in-process ratios at 32 clients: unary calls and streams, and unary against two batch loops. */
-    private record Interleaved(double unary, double stream, double unaryVsTwoAtOnce) {
+    /**
+     * Mean ratios at 32 clients: unary calls and streams ÷ in-process, unary ÷ two batch loops, the
+     * serving core alone ÷ in-process, and unary ÷ the serving core (what gRPC costs).
+     */
+    private record Interleaved(double unary, double stream, double unaryVsTwoAtOnce, double coreVsLimit,
+            double unaryVsCore) {
     }
 
     /**
@@ -109,18 +128,31 @@ public final class ServingBenchmark {
         double[] unary = new double[rounds];
         double[] stream = new double[rounds];
         double[] unaryVsTwo = new double[rounds];
+        double[] coreVsLimit = new double[rounds];
+        double[] unaryVsCore = new double[rounds];
         for (int round = 0; round < rounds; round++) {
             double limit = inProcess(admin, ensemble, batch, seconds, 0);
             double twoAtOnce = inProcess(admin, ensemble, batch, seconds, 2);
+            double core = servingCore(admin, ensemble, seconds).getImagesPerSecond();
             double served = load.run(32, seconds).imagesPerSecond();
             unary[round] = served / limit;
             unaryVsTwo[round] = served / twoAtOnce;
+            coreVsLimit[round] = core / limit;
+            unaryVsCore[round] = served / core;
             stream[round] = load.run(32, seconds, LoadGenerator.Mode.STREAM).imagesPerSecond() / limit;
         }
         say(String.format("interleaved, %d rounds of %.0f s each: 32 clients ÷ in-process %s; 32 streams ÷ in-process %s;"
-                + " 32 clients ÷ in-process with two batches at once %s", rounds, seconds, summary(unary),
-                summary(stream), summary(unaryVsTwo)));
-        return new Interleaved(mean(unary), mean(stream), mean(unaryVsTwo));
+                + " 32 clients ÷ in-process with two batches at once %s; serving core alone (32 in-process callers)"
+                + " ÷ in-process %s; 32 clients ÷ serving core %s", rounds, seconds, summary(unary), summary(stream),
+                summary(unaryVsTwo), summary(coreVsLimit), summary(unaryVsCore)));
+        return new Interleaved(mean(unary), mean(stream), mean(unaryVsTwo), mean(coreVsLimit), mean(unaryVsCore));
+    }
+
+    /** 32 closed-loop callers through the server's serving core, in-process (the served path but gRPC). */
+    private static MeasureServingCoreResponse servingCore(ServingAdminGrpc.ServingAdminBlockingStub admin,
+            String ensemble, double seconds) {
+        return admin.withDeadlineAfter(120, TimeUnit.SECONDS).measureServingCore(MeasureServingCoreRequest.newBuilder()
+                .setEnsemble(ensemble).setCallers(32).setSeconds(seconds).build());
     }
 
     private static double mean(double[] values) {

@@ -54,6 +54,8 @@ import dev.chorus.proto.v1.ListModelsRequest;
 import dev.chorus.proto.v1.ServedModel;
 import dev.chorus.proto.v1.CpuTimeRequest;
 import dev.chorus.proto.v1.CpuTimeResponse;
+import dev.chorus.proto.v1.MeasureServingCoreRequest;
+import dev.chorus.proto.v1.MeasureServingCoreResponse;
 import dev.chorus.proto.v1.MeasureThroughputRequest;
 import dev.chorus.proto.v1.MeasureThroughputResponse;
 import dev.chorus.proto.v1.ServingAdminGrpc;
@@ -465,6 +467,40 @@ class ServingTest {
                         Status.Code.NOT_FOUND))) {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                     () -> admin.measureThroughput(refused.getKey()));
+            assertEquals(refused.getValue(), e.getStatus().getCode(), e.getStatus().toString());
+        }
+    }
+
+    @Test
+    void measureServingCoreRunsClosedLoopCallersThroughDecodingAndBatchingWithoutTransport() throws Exception {
+        ServingAdminGrpc.ServingAdminBlockingStub admin = ServingAdminGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        MeasureServingCoreResponse four = admin.measureServingCore(MeasureServingCoreRequest.newBuilder()
+                .setEnsemble(ensemble).setCallers(4).setSeconds(0.5).build());
+        assertEquals(4, four.getCallers());
+        assertTrue(four.getVersion() > 0, "the current version, pinned: " + four);
+        assertTrue(four.getImages() > 0 && four.getImagesPerSecond() > 0, "measured: " + four);
+        assertTrue(four.getP50Ms() > 0 && four.getP99Ms() >= four.getP50Ms(), "latencies: " + four);
+        assertTrue(four.getMeanBatch() >= 1 && four.getMeanBatch() <= 4, "batches of at most 4 callers: " + four);
+
+        MeasureServingCoreResponse given = admin.measureServingCore(MeasureServingCoreRequest.newBuilder()
+                .setEnsemble(ensemble).setCallers(1).setSeconds(0.3).setImage(ByteString.copyFrom(png("left", 3)))
+                .build());
+        assertEquals(1.0, given.getMeanBatch(), "one caller is always alone in its batch: " + given);
+
+        for (var refused : List.of(
+                Map.entry(MeasureServingCoreRequest.newBuilder().setEnsemble(ensemble).setCallers(0).build(),
+                        Status.Code.INVALID_ARGUMENT),
+                Map.entry(MeasureServingCoreRequest.newBuilder().setEnsemble(ensemble).setCallers(1025).build(),
+                        Status.Code.INVALID_ARGUMENT),
+                Map.entry(MeasureServingCoreRequest.newBuilder().setEnsemble(ensemble).setCallers(2).setSeconds(61)
+                        .build(), Status.Code.INVALID_ARGUMENT),
+                Map.entry(MeasureServingCoreRequest.newBuilder().setEnsemble(ensemble).setCallers(2).setSeconds(0.2)
+                        .setImage(ByteString.copyFromUtf8("not an image")).build(), Status.Code.INVALID_ARGUMENT),
+                Map.entry(MeasureServingCoreRequest.newBuilder().setEnsemble("no-such-ensemble").setCallers(2).build(),
+                        Status.Code.NOT_FOUND))) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> admin.measureServingCore(refused.getKey()));
             assertEquals(refused.getValue(), e.getStatus().getCode(), e.getStatus().toString());
         }
     }
