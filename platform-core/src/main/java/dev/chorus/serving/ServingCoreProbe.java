@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -148,11 +149,12 @@ public class ServingCoreProbe {
 
             void send() {
                 long started = System.nanoTime();
-                if (started >= until || failure.get() != null) {
+                CompletableFuture<Classification> call = started < until && failure.get() == null ? call() : null;
+                if (call == null) {
                     finished.countDown();
                     return;
                 }
-                classifier.classify(request()).whenComplete((answer, failed) -> {
+                call.whenComplete((answer, failed) -> {
                     if (failed != null) {
                         failure.compareAndSet(null, failed instanceof CompletionException wrapped
                                 && wrapped.getCause() != null ? wrapped.getCause() : failed);
@@ -161,6 +163,16 @@ public class ServingCoreProbe {
                     }
                     send();
                 });
+            }
+
+            /** The next call, or null (the failure noted) when the decode threads refuse work: Chorus is stopping. */
+            private CompletableFuture<Classification> call() {
+                try {
+                    return classifier.classify(request());
+                } catch (RuntimeException stopping) {
+                    failure.compareAndSet(null, new UnavailableException("serving is stopping on this replica"));
+                    return null;
+                }
             }
 
             private void record(long started, long answered, int batchSize) {
