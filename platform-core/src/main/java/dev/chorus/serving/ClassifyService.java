@@ -123,7 +123,7 @@ public class ClassifyService {
                         + " classes of '" + version.ensemble + "' version " + version.version);
             }
             ServingInput input = request.input().get();
-            InferenceItem item = new InferenceItem(input.preprocessed(version.specs), request.deadlineNanos(),
+            InferenceItem item = new InferenceItem(input.preprocessed(version.preprocessors), request.deadlineNanos(),
                     request.abandoned());
             arrival.done(); // before offering: the batcher must not wait for this request itself
             version.submit(item);

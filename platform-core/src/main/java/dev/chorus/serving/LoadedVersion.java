@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.chorus.engine.OperatorThreads;
+import dev.chorus.datasets.Preprocessor;
 import dev.chorus.ensembles.EnsembleHead;
 import dev.chorus.ensembles.HeadArtifact;
 import dev.chorus.ensembles.PinnedMember;
@@ -27,6 +28,8 @@ final class LoadedVersion {
     final List<PinnedMember> members;
     /** Distinct member input specs; each image is preprocessed once per spec. */
     final List<InputSpec> specs;
+    /** One per spec, in the same order (they hold lookup tables, so they are made once). */
+    final List<Preprocessor> preprocessors;
     private final int[] specOfMember;
     private final int dimension;
     private final byte[] head;
@@ -56,6 +59,7 @@ final class LoadedVersion {
             specOfMember[m] = distinct.indexOf(spec);
         }
         this.specs = List.copyOf(distinct);
+        this.preprocessors = specs.stream().map(Preprocessor::new).toList();
         this.dimension = members.stream().mapToInt(PinnedMember::featureDimension).sum();
         this.batcher = new Batcher(ensemble, version, policy, classes.size(), new Batcher.Runner() {
             @Override

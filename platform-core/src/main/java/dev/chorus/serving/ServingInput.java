@@ -8,7 +8,6 @@ import java.util.List;
 import dev.chorus.datasets.ImageCheck;
 import dev.chorus.datasets.Preprocessor;
 import dev.chorus.errors.InvalidRequestException;
-import dev.chorus.plugin.api.InputSpec;
 
 /** One image to classify, decoded and checked; preprocessed once per distinct member input spec. */
 public final class ServingInput {
@@ -57,11 +56,11 @@ public final class ServingInput {
         return new ServingInput(image);
     }
 
-    /** The image as each spec wants it: CHW float arrays, in the order of {@code specs}. */
-    float[][] preprocessed(List<InputSpec> specs) {
-        float[][] tensors = new float[specs.size()][];
-        for (int i = 0; i < specs.size(); i++) {
-            tensors[i] = new Preprocessor(specs.get(i)).toTensor(image);
+    /** The image as each preprocessor makes it: CHW float arrays, in their order. */
+    float[][] preprocessed(List<Preprocessor> preprocessors) {
+        float[][] tensors = new float[preprocessors.size()][];
+        for (int i = 0; i < preprocessors.size(); i++) {
+            tensors[i] = preprocessors.get(i).toTensor(image);
         }
         return tensors;
     }

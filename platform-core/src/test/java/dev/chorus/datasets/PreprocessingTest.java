@@ -148,4 +148,61 @@ class PreprocessingTest {
         Preprocessor preprocessor = new Preprocessor(new InputSpec(28, 28, 1, new float[] {0.286f}, new float[] {0.353f}));
         assertArrayEquals(preprocessor.toTensor(drawn), preprocessor.toTensor(gray), 1e-6f);
     }
+
+    @Test
+    void givesExactlyWhatReadingEachPixelThroughItsColourModelGives() {
+        List<BufferedImage> images = new ArrayList<>();
+        for (int type : new int[] {BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_INT_RGB,
+                BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_INT_ARGB}) {
+            images.add(noise(new BufferedImage(20, 20, type), type));
+        }
+        // a window of a larger image: its raster starts at an offset and has a longer scanline
+        images.add(noise(new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB), 7).getSubimage(5, 3, 20, 20));
+        images.add(noise(new BufferedImage(40, 30, BufferedImage.TYPE_BYTE_GRAY), 8).getSubimage(5, 3, 20, 20));
+        List<InputSpec> specs = List.of(new InputSpec(20, 20, 1, new float[] {0.286f}, new float[] {0.353f}),
+                new InputSpec(20, 20, 3, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}),
+                new InputSpec(28, 12, 3, new float[] {0.1f, 0.2f, 0.3f}, new float[] {0.5f, 0.25f, 0.125f}),
+                new InputSpec(9, 31, 1, new float[] {0.5f}, new float[] {0.25f}));
+        for (BufferedImage image : images) {
+            for (InputSpec spec : specs) {
+                assertArrayEquals(eachPixel(spec, image), new Preprocessor(spec).toTensor(image), 0f,
+                        "image type " + image.getType() + ", spec " + spec);
+            }
+        }
+    }
+
+    private static BufferedImage noise(BufferedImage image, long seed) {
+        Random random = new Random(seed);
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                image.setRGB(x, y, random.nextInt());
+            }
+        }
+        return image;
+    }
+
+    /** The definition, one pixel at a time: gray levels from the raster, colour through getRGB. */
+    private static float[] eachPixel(InputSpec spec, BufferedImage image) {
+        BufferedImage sized = Preprocessor.resize(image, spec.width(), spec.height());
+        int plane = spec.width() * spec.height();
+        float[] tensor = new float[spec.channels() * plane];
+        for (int y = 0; y < spec.height(); y++) {
+            for (int x = 0; x < spec.width(); x++) {
+                int rgb = sized.getType() == BufferedImage.TYPE_BYTE_GRAY
+                        ? sized.getRaster().getSample(x, y, 0) * 0x010101 : sized.getRGB(x, y);
+                float r = ((rgb >> 16) & 0xFF) / 255f;
+                float g = ((rgb >> 8) & 0xFF) / 255f;
+                float b = (rgb & 0xFF) / 255f;
+                int at = y * spec.width() + x;
+                if (spec.channels() == 1) {
+                    tensor[at] = (0.299f * r + 0.587f * g + 0.114f * b - spec.mean()[0]) / spec.std()[0];
+                } else {
+                    tensor[at] = (r - spec.mean()[0]) / spec.std()[0];
+                    tensor[plane + at] = (g - spec.mean()[1]) / spec.std()[1];
+                    tensor[2 * plane + at] = (b - spec.mean()[2]) / spec.std()[2];
+                }
+            }
+        }
+        return tensor;
+    }
 }
