@@ -112,4 +112,36 @@ public class ServingCpu {
         }
         return 0;
     }
+
+    /**
+     * The processors this process may run on, as Linux lists them ("0-1", "0,2"), or empty where
+     * {@code /proc/self/status} does not say.
+     */
+    public static String cpusAllowed() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                    .filter(line -> line.startsWith("Cpus_allowed_list:"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElse("");
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** The processors of a Linux list ("0-2,5" is 0, 1, 2 and 5); empty for an empty list. */
+    public static java.util.SortedSet<Integer> processors(String list) {
+        java.util.SortedSet<Integer> processors = new java.util.TreeSet<>();
+        for (String part : list.split(",")) {
+            String range = part.trim();
+            if (range.isEmpty()) {
+                continue;
+            }
+            int dash = range.indexOf('-');
+            int first = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+            int last = dash < 0 ? first : Integer.parseInt(range.substring(dash + 1));
+            for (int processor = first; processor <= last; processor++) {
+                processors.add(processor);
+            }
+        }
+        return processors;
+    }
 }

@@ -76,7 +76,9 @@ public class ServingAdminGrpcService extends ServingAdminGrpc.ServingAdminImplBa
     @Override
     public void cpuTime(CpuTimeRequest request, StreamObserver<CpuTimeResponse> response) {
         ServingCpu.Usage usage = cpu.usage();
-        CpuTimeResponse.Builder built = CpuTimeResponse.newBuilder().setProcessSeconds(usage.processSeconds());
+        CpuTimeResponse.Builder built = CpuTimeResponse.newBuilder().setProcessSeconds(usage.processSeconds())
+                .setAvailableProcessors(Runtime.getRuntime().availableProcessors())
+                .setCpusAllowed(ServingCpu.cpusAllowed());
         if (cpu.supported()) {
             usage.secondsByStage().forEach((stage, seconds) -> built.putSecondsByStage(stage.label(), seconds));
         }

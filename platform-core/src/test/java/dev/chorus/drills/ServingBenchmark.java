@@ -14,6 +14,7 @@ import dev.chorus.proto.v1.MeasureThroughputResponse;
 import dev.chorus.proto.v1.ServedModel;
 import dev.chorus.proto.v1.ServingAdminGrpc;
 import dev.chorus.proto.v1.SetBatchingRequest;
+import dev.chorus.serving.ServingCpu;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 
@@ -24,8 +25,9 @@ import io.grpc.ManagedChannelBuilder;
  * then gRPC Classify throughput and p50/p99 latency at 1, 8 and 32 concurrent clients with
  * batching on and off, and the issue's targets;
  * and where the CPU went per image, in-process and at 32 clients (server stages and this client),
- * which is what bounds served throughput when client and server share the machine's cores.
- * Arguments: host:port ensemble [seconds per level 10].
+ * which is what bounds served throughput when client and server share the machine's cores. It
+ * says first whether they do: the server's processors (its CPU affinity) against its own.
+ * Arguments: host:port ensemble [seconds per level 10] [interleaved rounds 6].
  *
  * <p>Run: see README ("Serving benchmark").
  */
@@ -38,6 +40,7 @@ public final class ServingBenchmark {
         String[] hostPort = args[0].split(":");
         String ensemble = args[1];
         double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 10;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 6;
         ManagedChannel channel = ManagedChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
                 .usePlaintext().directExecutor().build();
         ServingAdminGrpc.ServingAdminBlockingStub admin = ServingAdminGrpc.newBlockingStub(channel);
@@ -45,6 +48,8 @@ public final class ServingBenchmark {
             // both JVMs need ~10^4 calls before their JIT settles
             load.run(32, 10);
             load.run(1, 3);
+            String placement = placement(admin.cpuTime(CpuTimeRequest.getDefaultInstance()));
+            say(placement);
             ServedModel model = admin.setBatching(SetBatchingRequest.newBuilder().setEnsemble(ensemble).build());
             int batch = model.getMaxBatchSize();
             say("ensemble " + ensemble + " version " + model.getCurrentVersion() + ", members " + model.getMembersList()
@@ -85,7 +90,7 @@ public final class ServingBenchmark {
                     results.get("on 32").imagesPerSecond()));
             say("CPU per image in µs, 32 streams: " + afterStream.perImageSince(beforeStream,
                     results.get("stream 32").imagesPerSecond()));
-            Interleaved ratios = interleaved(admin, load, ensemble, batch, seconds / 2, 4);
+            Interleaved ratios = interleaved(admin, load, ensemble, batch, seconds / 2, rounds);
             admin.setBatching(SetBatchingRequest.newBuilder().setEnsemble(ensemble).setMaxBatchSize(1)
                     .setMaxDelayMs(0.001).build());
             for (int clients : List.of(1, 8, 32)) {
@@ -105,14 +110,38 @@ public final class ServingBenchmark {
                     limit.getSingleImageP50Ms(),
                     results.get("on 1").p50Millis() - limit.getSingleImageP50Ms(),
                     served / results.get("off 32").imagesPerSecond()));
+            say("(" + placement + ")");
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
     /**
-     * Mean ratios at 32 clients: unary calls and streams ÷ in-process, unary ÷ two batch loops, the
-     * serving core alone ÷ in-process, and unary ÷ the serving core (what gRPC costs).
+     * Where the server and this load generator run: on processors of their own, or sharing them,
+     * when the load generator's CPU (the "client" figures) comes out of the server's throughput.
+     */
+    private static String placement(CpuTimeResponse server) {
+        String own = ServingCpu.cpusAllowed();
+        String where = String.format("server: %d processors (CPUs %s); load generator: %d (CPUs %s)",
+                server.getAvailableProcessors(), orUnknown(server.getCpusAllowed()),
+                Runtime.getRuntime().availableProcessors(), orUnknown(own));
+        if (server.getCpusAllowed().isEmpty() || own.isEmpty()) {
+            return where + "; whether they share processors is unknown";
+        }
+        java.util.Set<Integer> shared = new java.util.TreeSet<>(ServingCpu.processors(own));
+        shared.retainAll(ServingCpu.processors(server.getCpusAllowed()));
+        return where + (shared.isEmpty() ? "; separate processors"
+                : "; sharing CPUs " + shared + ": the load generator's CPU comes out of the server's throughput");
+    }
+
+    private static String orUnknown(String cpus) {
+        return cpus.isEmpty() ? "unknown" : cpus;
+    }
+
+    /**
+     * Ratios at 32 clients over all interleaved rounds: unary calls and streams ÷ in-process, unary
+     * ÷ two batch loops, the serving core alone ÷ in-process, and unary ÷ the serving core (what
+     * gRPC costs).
      */
     private record Interleaved(double unary, double stream, double unaryVsTwoAtOnce, double coreVsLimit,
             double unaryVsCore) {
@@ -121,31 +150,32 @@ public final class ServingBenchmark {
     /**
      * Served ÷ in-process at 32 clients measured in alternation (in-process, unary, streams, and
      * again), so that both sides of each ratio see the same machine: on shared machines the speed
-     * drifts by 10% and more over minutes, more than the difference being measured.
+     * drifts by 10% and more over minutes, more than the difference being measured. Each ratio is
+     * taken over all rounds (images served ÷ images in-process, each side summed over the same
+     * rounds): a mean of per-round ratios would read high when the denominators swing, as a single
+     * processor's do by ±20% from one phase to the next.
      */
     private static Interleaved interleaved(ServingAdminGrpc.ServingAdminBlockingStub admin, LoadGenerator load,
             String ensemble, int batch, double seconds, int rounds) throws InterruptedException {
+        double[] limit = new double[rounds];
+        double[] twoAtOnce = new double[rounds];
+        double[] core = new double[rounds];
         double[] unary = new double[rounds];
         double[] stream = new double[rounds];
-        double[] unaryVsTwo = new double[rounds];
-        double[] coreVsLimit = new double[rounds];
-        double[] unaryVsCore = new double[rounds];
         for (int round = 0; round < rounds; round++) {
-            double limit = inProcess(admin, ensemble, batch, seconds, 0);
-            double twoAtOnce = inProcess(admin, ensemble, batch, seconds, 2);
-            double core = servingCore(admin, ensemble, seconds).getImagesPerSecond();
-            double served = load.run(32, seconds).imagesPerSecond();
-            unary[round] = served / limit;
-            unaryVsTwo[round] = served / twoAtOnce;
-            coreVsLimit[round] = core / limit;
-            unaryVsCore[round] = served / core;
-            stream[round] = load.run(32, seconds, LoadGenerator.Mode.STREAM).imagesPerSecond() / limit;
+            limit[round] = inProcess(admin, ensemble, batch, seconds, 0);
+            twoAtOnce[round] = inProcess(admin, ensemble, batch, seconds, 2);
+            core[round] = servingCore(admin, ensemble, seconds).getImagesPerSecond();
+            unary[round] = load.run(32, seconds).imagesPerSecond();
+            stream[round] = load.run(32, seconds, LoadGenerator.Mode.STREAM).imagesPerSecond();
         }
-        say(String.format("interleaved, %d rounds of %.0f s each: 32 clients ÷ in-process %s; 32 streams ÷ in-process %s;"
-                + " 32 clients ÷ in-process with two batches at once %s; serving core alone (32 in-process callers)"
-                + " ÷ in-process %s; 32 clients ÷ serving core %s", rounds, seconds, summary(unary), summary(stream),
-                summary(unaryVsTwo), summary(coreVsLimit), summary(unaryVsCore)));
-        return new Interleaved(mean(unary), mean(stream), mean(unaryVsTwo), mean(coreVsLimit), mean(unaryVsCore));
+        say(String.format("interleaved, %d rounds of %.0f s each (over all rounds; per round: range): 32 clients ÷"
+                + " in-process %s; 32 streams ÷ in-process %s; 32 clients ÷ in-process with two batches at once %s;"
+                + " serving core alone (32 in-process callers) ÷ in-process %s; 32 clients ÷ serving core %s", rounds,
+                seconds, summary(unary, limit), summary(stream, limit), summary(unary, twoAtOnce), summary(core, limit),
+                summary(unary, core)));
+        return new Interleaved(overAll(unary, limit), overAll(stream, limit), overAll(unary, twoAtOnce),
+                overAll(core, limit), overAll(unary, core));
     }
 
     /** 32 closed-loop callers through the server's serving core, in-process (the served path but gRPC). */
@@ -155,8 +185,9 @@ public final class ServingBenchmark {
                 .setEnsemble(ensemble).setCallers(32).setSeconds(seconds).build());
     }
 
-    private static double mean(double[] values) {
-        return java.util.Arrays.stream(values).average().orElseThrow();
+    /** Σ measured ÷ Σ reference, over the same rounds of equal length. */
+    private static double overAll(double[] measured, double[] reference) {
+        return java.util.Arrays.stream(measured).sum() / java.util.Arrays.stream(reference).sum();
     }
 
     /** In-process img/s with the given batch loops at once (0: as the version serves, one per batch worker). */
@@ -167,9 +198,10 @@ public final class ServingBenchmark {
                 .build()).getImagesPerSecond();
     }
 
-    private static String summary(double[] ratios) {
-        var stats = java.util.Arrays.stream(ratios).summaryStatistics();
-        return String.format("%.2f (%.2f-%.2f)", stats.getAverage(), stats.getMin(), stats.getMax());
+    private static String summary(double[] measured, double[] reference) {
+        var perRound = java.util.stream.IntStream.range(0, measured.length)
+                .mapToDouble(round -> measured[round] / reference[round]).summaryStatistics();
+        return String.format("%.2f (%.2f-%.2f)", overAll(measured, reference), perRound.getMin(), perRound.getMax());
     }
 
     /** The better of two in-process measurements: the limit is the best the machine does. */

@@ -27,6 +27,13 @@ class ServingCpuTest {
     }
 
     @Test
+    void readsLinuxProcessorListsAsProcessors() {
+        assertEquals(java.util.Set.of(0, 1), ServingCpu.processors("0-1"));
+        assertEquals(java.util.Set.of(0, 2, 3, 4, 7), ServingCpu.processors("0,2-4, 7"));
+        assertEquals(java.util.Set.of(), ServingCpu.processors(""));
+    }
+
+    @Test
     void aStageIsChargedWhatItsThreadsBurnAndKeepsItAfterTheyEnd() throws Exception {
         assertTrue(cpu.supported(), "this JVM measures per-thread CPU time");
         cpu.usage(); // every running thread's CPU so far is in the past

@@ -423,6 +423,14 @@ class ServingTest {
         }
         double stages = after.getSecondsByStageMap().values().stream().mapToDouble(Double::doubleValue).sum();
         assertTrue(after.getProcessSeconds() >= stages, "the process includes every stage: " + after);
+        // this test runs in the server's JVM
+        assertEquals(Runtime.getRuntime().availableProcessors(), after.getAvailableProcessors());
+        assertEquals(dev.chorus.serving.ServingCpu.cpusAllowed(), after.getCpusAllowed());
+        if (!after.getCpusAllowed().isEmpty()) {
+            assertTrue(dev.chorus.serving.ServingCpu.processors(after.getCpusAllowed()).size()
+                    >= after.getAvailableProcessors(), "a process may use no more processors than it may run on: "
+                    + after);
+        }
     }
 
     @Test
