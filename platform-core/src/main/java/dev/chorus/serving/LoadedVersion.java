@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.chorus.engine.OperatorThreads;
 import dev.chorus.datasets.Preprocessor;
+import dev.chorus.engine.OperatorThreads;
 import dev.chorus.ensembles.EnsembleHead;
 import dev.chorus.ensembles.HeadArtifact;
 import dev.chorus.ensembles.PinnedMember;
