@@ -22,7 +22,8 @@ import io.quarkus.runtime.StartupEvent;
  * funnels every CPU operator through one engine thread, so those threads would share one core.
  * The naive engine runs each operator on the thread that calls it, which is what DJL recommends
  * for multi-threaded inference. MXNet reads the choice from the environment once, when it loads;
- * an operator's own {@code MXNET_ENGINE_TYPE} wins.
+ * an operator's own {@code MXNET_ENGINE_TYPE} wins. It also keeps freed native memory in the
+ * process ({@link NativeMemory}).
  */
 @ApplicationScoped
 class EngineSetup {
@@ -41,6 +42,7 @@ class EngineSetup {
     /** Before every other start-up step: some of them (the plugin registry, the scheduler) load MXNet. */
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 100) StartupEvent event) {
         LOG.info(apply());
+        LOG.info(NativeMemory.retainFreedMemory());
     }
 
     /** What was done, for the log. */

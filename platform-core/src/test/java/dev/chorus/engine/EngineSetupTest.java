@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,20 +41,12 @@ class EngineSetupTest {
     }
 
     private static Probe probe(String engine) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-cp",
-                System.getProperty("java.class.path"), EngineProbe.class.getName())).redirectErrorStream(true);
-        builder.environment().remove(EngineSetup.ENGINE_VARIABLE);
-        if (engine != null) {
-            builder.environment().put(EngineSetup.ENGINE_VARIABLE, engine);
-        }
-        builder.environment().put("OPT_OUT_TRACKING", "true");
-        Process process = builder.start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the probe did not finish");
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String output = FreshJvm.run(EngineProbe.class, List.of(), environment -> {
+            environment.remove(EngineSetup.ENGINE_VARIABLE);
+            if (engine != null) {
+                environment.put(EngineSetup.ENGINE_VARIABLE, engine);
+            }
+        });
         Matcher setup = Pattern.compile("setup: (.*)").matcher(output);
         Matcher gained = Pattern.compile("threads gained: (-?\\d+)").matcher(output);
         assertTrue(setup.find() && gained.find(), output);
