@@ -37,6 +37,9 @@ class EngineSetup {
         int setenv(String name, String value, int overwrite);
 
         String getenv(String name);
+
+        /** glibc only: other C libraries have no such symbol (an UnsatisfiedLinkError on the call). */
+        int mallopt(int parameter, int value);
     }
 
     /** Before every other start-up step: some of them (the plugin registry, the scheduler) load MXNet. */

@@ -2,7 +2,6 @@ package dev.chorus.engine;
 
 import java.util.List;
 
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 
 /**
@@ -27,12 +26,6 @@ final class NativeMemory {
     private static final List<String> OPERATOR_SETTINGS = List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
             "MALLOC_TOP_PAD_");
 
-    interface Malloc extends Library {
-        int mallopt(int parameter, int value);
-
-        String getenv(String name);
-    }
-
     private NativeMemory() {
     }
 
@@ -41,7 +34,7 @@ final class NativeMemory {
         if (!System.getProperty("os.name", "").startsWith("Linux")) {
             return "Native memory: the C library's defaults (not Linux)";
         }
-        Malloc c = Native.load("c", Malloc.class);
+        EngineSetup.CLibrary c = Native.load("c", EngineSetup.CLibrary.class);
         for (String variable : OPERATOR_SETTINGS) {
             if (c.getenv(variable) != null) {
                 return "Native memory: malloc as the environment sets it (" + variable + ")";
