@@ -31,6 +31,8 @@ import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
 
 /** The gRPC server as any client sees it: over a real TCP socket with a plain grpc-java channel. */
 @QuarkusTest
@@ -38,6 +40,9 @@ class GrpcEndpointTest {
 
     @ConfigProperty(name = "quarkus.grpc.server.test-port")
     int port;
+
+    @Inject
+    Vertx vertx;
 
     ManagedChannel channel;
 
@@ -49,6 +54,12 @@ class GrpcEndpointTest {
     @AfterEach
     void disconnect() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void serverRunsOnTheNativeEpollTransport() {
+        assertTrue(vertx.isNativeTransportEnabled(), "Vert.x (and the gRPC server on its event loops) fell back to"
+                + " NIO: " + vertx.unavailableNativeTransportCause());
     }
 
     @Test
