@@ -16,7 +16,6 @@ import dev.chorus.plugin.api.BackboneDescriptor;
 import dev.chorus.plugin.api.BackbonePlugin;
 import dev.chorus.plugin.api.BackboneProvider;
 import dev.chorus.plugin.api.BackboneUnavailableException;
-import dev.chorus.plugin.api.BlockFeatureExtractor;
 import dev.chorus.plugin.api.FeatureExtractor;
 import dev.chorus.plugin.api.PluginContext;
 import dev.chorus.plugins.builtincnn.Architecture;
@@ -144,7 +143,7 @@ public class TrainedBackbones implements BackbonePlugin {
                 directory = Files.createTempDirectory("chorus-weights-");
                 Path file = directory.resolve(architecture.backboneName() + "-0000.params");
                 artifacts.copyToFile(artifactId, file);
-                return BlockFeatureExtractor.load(descriptor, architecture.build(), file);
+                return architecture.open(descriptor, file);
             } catch (ArtifactCorruptedException e) {
                 throw new BackboneUnavailableException(e.getMessage(), e);
             } catch (IOException e) {

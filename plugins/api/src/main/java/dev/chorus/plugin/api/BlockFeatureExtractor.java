@@ -8,7 +8,6 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
@@ -59,20 +58,12 @@ public final class BlockFeatureExtractor implements FeatureExtractor {
 
     @Override
     public NDArray extract(NDArray images) {
-        checkShape(images.getShape());
+        FeatureExtractor.checkImages(descriptor, images.getShape());
         ParameterStore parameters = new ParameterStore(images.getManager(), false);
         NDArray features = model.getBlock().forward(parameters, new NDList(images), false).singletonOrThrow();
         return features.reshape(images.getShape().get(0), descriptor.featureDimension());
     }
 
-    private void checkShape(Shape shape) {
-        InputSpec input = descriptor.input();
-        if (shape.dimension() != 4 || shape.get(1) != input.channels() || shape.get(2) != input.height()
-                || shape.get(3) != input.width()) {
-            throw new IllegalArgumentException(descriptor.key() + " expects images of shape (N, " + input.channels()
-                    + ", " + input.height() + ", " + input.width() + "), got " + shape);
-        }
-    }
 
     @Override
     public void close() {

@@ -1,6 +1,7 @@
 package dev.chorus.plugin.api;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * A loaded backbone: frozen weights in native memory, run in inference mode only (BatchNorm uses
@@ -19,4 +20,14 @@ public interface FeatureExtractor extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Refuses images that are not (N, C, H, W) in the backbone's input size. */
+    static void checkImages(BackboneDescriptor descriptor, Shape shape) {
+        InputSpec input = descriptor.input();
+        if (shape.dimension() != 4 || shape.get(1) != input.channels() || shape.get(2) != input.height()
+                || shape.get(3) != input.width()) {
+            throw new IllegalArgumentException(descriptor.key() + " expects images of shape (N, " + input.channels()
+                    + ", " + input.height() + ", " + input.width() + "), got " + shape);
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package dev.chorus.plugins.builtincnn;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -14,6 +16,9 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import dev.chorus.plugin.api.BackboneDescriptor;
+import dev.chorus.plugin.api.BackboneUnavailableException;
+import dev.chorus.plugin.api.FeatureExtractor;
 
 /**
  * The builtin backbone architectures: small networks for 28–64 px images that end in global
@@ -23,22 +28,26 @@ import ai.djl.nn.pooling.Pool;
 public enum Architecture {
 
     /** ResNet-style: three stages of residual blocks with BatchNorm. */
-    RESNET_MINI("resnet-mini", "residual", 64, Architecture::residualNetwork),
+    RESNET_MINI("resnet-mini", "residual", 64, Architecture::residualNetwork, Architecture::residualGraph),
     /** MobileNet-style: depthwise-separable convolutions with BatchNorm. */
-    MOBILENET_MINI("mobilenet-mini", "depthwise-separable", 128, Architecture::separableNetwork),
+    MOBILENET_MINI("mobilenet-mini", "depthwise-separable", 128, Architecture::separableNetwork,
+            Architecture::separableGraph),
     /** VGG-style: plain stacks of 3×3 convolutions and max pooling, no normalisation. */
-    VGG_MINI("vgg-mini", "plain", 128, Architecture::plainNetwork);
+    VGG_MINI("vgg-mini", "plain", 128, Architecture::plainNetwork, Architecture::plainGraph);
 
     private final String backboneName;
     private final String family;
     private final int featureDimension;
     private final Supplier<Block> builder;
+    private final ToIntFunction<SymbolGraph> graph;
 
-    Architecture(String backboneName, String family, int featureDimension, Supplier<Block> builder) {
+    Architecture(String backboneName, String family, int featureDimension, Supplier<Block> builder,
+            ToIntFunction<SymbolGraph> graph) {
         this.backboneName = backboneName;
         this.family = family;
         this.featureDimension = featureDimension;
         this.builder = builder;
+        this.graph = graph;
     }
 
     public String backboneName() {
@@ -56,6 +65,24 @@ public enum Architecture {
     /** A fresh, uninitialised block; identical every time, so saved parameters load into it. */
     public Block build() {
         return builder.get();
+    }
+
+    /**
+     * The same network as one MXNet symbol, its parameters in the block's order: what
+     * {@link CompiledFeatureExtractor} runs. Each graph below mirrors the block builder of the same
+     * family; the two are checked against each other whenever a backbone is opened.
+     */
+    /**
+     * A feature extractor with the weights in {@code paramsFile} (as {@code Model.save} wrote them
+     * for {@link #build()}), running the compiled graph when it reproduces the block.
+     */
+    public FeatureExtractor open(BackboneDescriptor descriptor, Path paramsFile) throws BackboneUnavailableException {
+        return CompiledFeatureExtractor.open(descriptor, this, paramsFile);
+    }
+
+    SymbolGraph graph() {
+        SymbolGraph written = new SymbolGraph();
+        return written.output(graph.applyAsInt(written));
     }
 
     public static Architecture named(String backboneName) {
@@ -129,5 +156,43 @@ public enum Architecture {
     private static Block conv(int filters, int kernel, int stride, int padding) {
         return Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optStride(new Shape(stride, stride))
                 .optPadding(new Shape(padding, padding)).setFilters(filters).optBias(false).build();
+    }
+
+    private static int residualGraph(SymbolGraph g) {
+        int x = g.relu(g.batchNorm(g.conv(g.input(), 16, 3, 1, 1, false, 1)));
+        x = residualGraph(g, x, 16, 16, 1);
+        x = residualGraph(g, x, 16, 32, 2);
+        x = residualGraph(g, x, 32, 64, 2);
+        return g.flatten(g.globalAvgPool(x));
+    }
+
+    private static int residualGraph(SymbolGraph g, int x, int in, int out, int stride) {
+        int main = g.relu(g.batchNorm(g.conv(x, out, 3, stride, 1, false, 1)));
+        main = g.batchNorm(g.conv(main, out, 3, 1, 1, false, 1));
+        int shortcut = in == out && stride == 1 ? x : g.batchNorm(g.conv(x, out, 1, stride, 0, false, 1));
+        return g.relu(g.add(main, shortcut));
+    }
+
+    private static int separableGraph(SymbolGraph g) {
+        int x = g.relu(g.batchNorm(g.conv(g.input(), 16, 3, 1, 1, false, 1)));
+        x = separableGraph(g, x, 16, 32, 1);
+        x = separableGraph(g, x, 32, 64, 2);
+        x = separableGraph(g, x, 64, 128, 2);
+        x = separableGraph(g, x, 128, 128, 1);
+        return g.flatten(g.globalAvgPool(x));
+    }
+
+    private static int separableGraph(SymbolGraph g, int x, int in, int out, int stride) {
+        int depthwise = g.relu(g.batchNorm(g.conv(x, in, 3, stride, 1, false, in)));
+        return g.relu(g.batchNorm(g.conv(depthwise, out, 1, 1, 0, false, 1)));
+    }
+
+    private static int plainGraph(SymbolGraph g) {
+        int x = g.relu(g.conv(g.input(), 32, 3, 1, 1, true, 1));
+        x = g.maxPool(g.relu(g.conv(x, 32, 3, 1, 1, true, 1)), 2, 2);
+        x = g.relu(g.conv(x, 64, 3, 1, 1, true, 1));
+        x = g.maxPool(g.relu(g.conv(x, 64, 3, 1, 1, true, 1)), 2, 2);
+        x = g.relu(g.conv(x, 128, 3, 1, 1, true, 1));
+        return g.flatten(g.globalAvgPool(x));
     }
 }

@@ -6,7 +6,6 @@ import dev.chorus.plugin.api.Availability;
 import dev.chorus.plugin.api.BackboneDescriptor;
 import dev.chorus.plugin.api.BackboneProvider;
 import dev.chorus.plugin.api.BackboneUnavailableException;
-import dev.chorus.plugin.api.BlockFeatureExtractor;
 import dev.chorus.plugin.api.FeatureExtractor;
 import dev.chorus.plugin.api.WeightsFiles;
 
@@ -35,6 +34,6 @@ final class BuiltinBackbone implements BackboneProvider {
 
     @Override
     public FeatureExtractor open() throws BackboneUnavailableException {
-        return BlockFeatureExtractor.load(descriptor, architecture.build(), paramsFile);
+        return architecture.open(descriptor, paramsFile);
     }
 }

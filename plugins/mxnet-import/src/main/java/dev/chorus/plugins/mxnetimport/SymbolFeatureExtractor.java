@@ -94,13 +94,8 @@ final class SymbolFeatureExtractor implements FeatureExtractor {
 
     @Override
     public NDArray extract(NDArray images) {
-        InputSpec input = descriptor.input();
         Shape shape = images.getShape();
-        if (shape.dimension() != 4 || shape.get(1) != input.channels() || shape.get(2) != input.height()
-                || shape.get(3) != input.width()) {
-            throw new IllegalArgumentException(descriptor.key() + " expects images of shape (N, " + input.channels()
-                    + ", " + input.height() + ", " + input.width() + "), got " + shape);
-        }
+        FeatureExtractor.checkImages(descriptor, shape);
         return run(images).reshape(shape.get(0), descriptor.featureDimension());
     }
 
