@@ -91,26 +91,24 @@ public final class ServingBenchmark {
                     results.get("on 32").imagesPerSecond()));
             say("CPU per image in µs, 32 streams: " + afterStream.perImageSince(beforeStream,
                     results.get("stream 32").imagesPerSecond()));
-            Interleaved ratios = interleaved(admin, load, ensemble, batch, seconds / 2, rounds);
-            admin.setBatching(SetBatchingRequest.newBuilder().setEnsemble(ensemble).setMaxBatchSize(1)
-                    .setMaxDelayMs(0.001).build());
+            Interleaved ratios = interleaved(admin, load, model, seconds / 2, rounds);
+            setBatching(admin, ensemble, 1, 0.001, model.getQueueCapacity());
             for (int clients : List.of(1, 8, 32)) {
                 results.put("off " + clients, report("batching off", load.run(clients, seconds)));
             }
-            admin.setBatching(SetBatchingRequest.newBuilder().setEnsemble(ensemble).setMaxBatchSize(batch)
-                    .setMaxDelayMs(model.getMaxBatchDelayMs()).setQueueCapacity(model.getQueueCapacity()).build());
+            setBatching(admin, ensemble, batch, model.getMaxBatchDelayMs(), model.getQueueCapacity());
 
             double served = results.get("on 32").imagesPerSecond();
             say(String.format("targets: served/in-process at 32 clients %.2f interleaved (>= 0.9; levels above: %.2f;"
                     + " 32 streams %.2f interleaved; against two batches at once %.2f; serving core alone ÷ in-process"
-                    + " %.2f and 32 clients ÷ serving core %.2f, interleaved); p50 at 1 client %.2f ms"
-                    + " vs in-process single image %.2f ms: +%.2f ms (<= 1); batching on/off at 32 clients %.2fx (>= 2)",
+                    + " %.2f and 32 clients ÷ serving core %.2f, interleaved); p50 at 1 client over the in-process single"
+                    + " image +%.2f ms interleaved (median of rounds; <= 1; levels above: %.2f ms vs %.2f ms, %+.2f ms);"
+                    + " batching on/off at 32 clients %.2fx interleaved (>= 2; levels above: %.2fx)",
                     ratios.unary(), served / limit.getImagesPerSecond(), ratios.stream(), ratios.unaryVsTwoAtOnce(),
-                    ratios.coreVsLimit(), ratios.unaryVsCore(),
-                    results.get("on 1").p50Millis(),
-                    limit.getSingleImageP50Ms(),
+                    ratios.coreVsLimit(), ratios.unaryVsCore(), ratios.oneClientOverSingleMs(),
+                    results.get("on 1").p50Millis(), limit.getSingleImageP50Ms(),
                     results.get("on 1").p50Millis() - limit.getSingleImageP50Ms(),
-                    served / results.get("off 32").imagesPerSecond()));
+                    ratios.batchingOnVsOff(), served / results.get("off 32").imagesPerSecond()));
             say("(" + placement + ")");
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -167,7 +165,7 @@ public final class ServingBenchmark {
      * gRPC costs).
      */
     private record Interleaved(double unary, double stream, double unaryVsTwoAtOnce, double coreVsLimit,
-            double unaryVsCore) {
+            double unaryVsCore, double oneClientOverSingleMs, double batchingOnVsOff) {
     }
 
     /**
@@ -179,26 +177,47 @@ public final class ServingBenchmark {
      * processor's do by ±20% from one phase to the next.
      */
     private static Interleaved interleaved(ServingAdminGrpc.ServingAdminBlockingStub admin, LoadGenerator load,
-            String ensemble, int batch, double seconds, int rounds) throws InterruptedException {
+            ServedModel model, double seconds, int rounds) throws InterruptedException {
+        String ensemble = model.getEnsemble();
+        int batch = model.getMaxBatchSize();
         double[] limit = new double[rounds];
         double[] twoAtOnce = new double[rounds];
         double[] core = new double[rounds];
         double[] unary = new double[rounds];
         double[] stream = new double[rounds];
+        double[] oneClientOverSingle = new double[rounds];
+        double[] unbatched = new double[rounds];
         for (int round = 0; round < rounds; round++) {
-            limit[round] = inProcess(admin, ensemble, batch, seconds, 0);
+            MeasureThroughputResponse measured = measure(admin, ensemble, batch, seconds, 0);
+            limit[round] = measured.getImagesPerSecond();
             twoAtOnce[round] = inProcess(admin, ensemble, batch, seconds, 2);
             core[round] = servingCore(admin, ensemble, seconds).getImagesPerSecond();
             unary[round] = load.run(32, seconds).imagesPerSecond();
             stream[round] = load.run(32, seconds, LoadGenerator.Mode.STREAM).imagesPerSecond();
+            oneClientOverSingle[round] = load.run(1, seconds).p50Millis() - measured.getSingleImageP50Ms();
+            setBatching(admin, ensemble, 1, 0.001, model.getQueueCapacity());
+            unbatched[round] = load.run(32, seconds).imagesPerSecond();
+            setBatching(admin, ensemble, batch, model.getMaxBatchDelayMs(), model.getQueueCapacity());
         }
+        double[] sortedGaps = oneClientOverSingle.clone();
+        java.util.Arrays.sort(sortedGaps);
+        double medianGap = (sortedGaps[(rounds - 1) / 2] + sortedGaps[rounds / 2]) / 2;
         say(String.format("interleaved, %d rounds of %.0f s each (over all rounds; per round: range): 32 clients ÷"
                 + " in-process %s; 32 streams ÷ in-process %s; 32 clients ÷ in-process with two batches at once %s;"
-                + " serving core alone (32 in-process callers) ÷ in-process %s; 32 clients ÷ serving core %s", rounds,
-                seconds, summary(unary, limit), summary(stream, limit), summary(unary, twoAtOnce), summary(core, limit),
-                summary(unary, core)));
+                + " serving core alone (32 in-process callers) ÷ in-process %s; 32 clients ÷ serving core %s;"
+                + " batching on ÷ off at 32 clients %s; p50 at 1 client over the in-process single image, ms: median"
+                + " %+.2f, per round %s", rounds, seconds, summary(unary, limit), summary(stream, limit),
+                summary(unary, twoAtOnce), summary(core, limit), summary(unary, core), summary(unary, unbatched),
+                medianGap, java.util.Arrays.stream(oneClientOverSingle).mapToObj(gap -> String.format("%+.2f", gap))
+                        .toList()));
         return new Interleaved(overAll(unary, limit), overAll(stream, limit), overAll(unary, twoAtOnce),
-                overAll(core, limit), overAll(unary, core));
+                overAll(core, limit), overAll(unary, core), medianGap, overAll(unary, unbatched));
+    }
+
+    private static void setBatching(ServingAdminGrpc.ServingAdminBlockingStub admin, String ensemble, int maxBatch,
+            double maxDelayMs, int queueCapacity) {
+        admin.setBatching(SetBatchingRequest.newBuilder().setEnsemble(ensemble).setMaxBatchSize(maxBatch)
+                .setMaxDelayMs(maxDelayMs).setQueueCapacity(queueCapacity).build());
     }
 
     /** 32 closed-loop callers through the server's serving core, in-process (the served path but gRPC). */
@@ -216,9 +235,15 @@ public final class ServingBenchmark {
     /** In-process img/s with the given batch loops at once (0: as the version serves, one per batch worker). */
     private static double inProcess(ServingAdminGrpc.ServingAdminBlockingStub admin, String ensemble, int batch,
             double seconds, int concurrentBatches) {
+        return measure(admin, ensemble, batch, seconds, concurrentBatches).getImagesPerSecond();
+    }
+
+    /** In-process img/s, and the p50 of one image alone measured before it. */
+    private static MeasureThroughputResponse measure(ServingAdminGrpc.ServingAdminBlockingStub admin, String ensemble,
+            int batch, double seconds, int concurrentBatches) {
         return admin.withDeadlineAfter(120, TimeUnit.SECONDS).measureThroughput(MeasureThroughputRequest.newBuilder()
                 .setEnsemble(ensemble).setBatchSize(batch).setSeconds(seconds).setConcurrentBatches(concurrentBatches)
-                .build()).getImagesPerSecond();
+                .build());
     }
 
     private static String summary(double[] measured, double[] reference) {
