@@ -68,11 +68,6 @@ public enum Architecture {
     }
 
     /**
-     * The same network as one MXNet symbol, its parameters in the block's order: what
-     * {@link CompiledFeatureExtractor} runs. Each graph below mirrors the block builder of the same
-     * family; the two are checked against each other whenever a backbone is opened.
-     */
-    /**
      * A feature extractor with the weights in {@code paramsFile} (as {@code Model.save} wrote them
      * for {@link #build()}), running the compiled graph when it reproduces the block.
      */
@@ -80,6 +75,11 @@ public enum Architecture {
         return CompiledFeatureExtractor.open(descriptor, this, paramsFile);
     }
 
+    /**
+     * The same network as one MXNet symbol, its parameters in the block's order: what
+     * {@link CompiledFeatureExtractor} runs. Each graph below mirrors the block builder of the same
+     * family; the two are checked against each other whenever a backbone is opened.
+     */
     SymbolGraph graph() {
         SymbolGraph written = new SymbolGraph();
         return written.output(graph.applyAsInt(written));

@@ -3,7 +3,6 @@ package dev.chorus.plugins.builtincnn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Writes a builtin network as an MXNet symbol (the JSON that {@code Symbol.loadJson} reads), so
@@ -32,9 +31,9 @@ final class SymbolGraph {
     int conv(int in, int filters, int kernel, int stride, int padding, boolean bias, int groups) {
         String name = "conv" + layers++;
         int weight = param(name + "_weight", "weight");
-        Map<String, String> attrs = new TreeMap<>(Map.of("kernel", pair(kernel), "stride", pair(stride),
+        Map<String, String> attrs = Map.of("kernel", pair(kernel), "stride", pair(stride),
                 "pad", pair(padding), "num_filter", Integer.toString(filters), "num_group", Integer.toString(groups),
-                "no_bias", bias ? "False" : "True"));
+                "no_bias", bias ? "False" : "True");
         if (bias) {
             return op("Convolution", name, attrs, in, weight, param(name + "_bias", "bias"));
         }
