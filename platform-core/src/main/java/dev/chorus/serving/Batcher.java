@@ -1,11 +1,14 @@
 package dev.chorus.serving;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jboss.logging.Logger;
 
@@ -15,13 +18,20 @@ import dev.chorus.errors.OverloadedException;
 
 /**
  * Dynamic batching for one loaded version: concurrent requests are grouped up to the policy's
- * batch size or delay — waiting only when company is coming (requests being decoded, or clients
- * just answered while clients are sending concurrently; see {@link #awaitCompany}), so a request
- * alone pays no delay — behind a bounded queue (a full queue refuses at once instead of letting
- * latency grow). Requests whose caller's deadline passed, or who went away, are skipped. One or
- * more worker threads run the batches, each with its own head; with several, one fills the next
- * batch while the others run theirs, so the member threads find work queued instead of waiting
- * for a batch to form.
+ * batch size or delay, behind a bounded queue (a full queue refuses at once instead of letting
+ * latency grow). Requests whose caller's deadline passed, or who went away, are skipped.
+ *
+ * <p>A batch is cut only when the members are free to run it, as Triton's dynamic batcher forms a
+ * batch when a model instance is available: requests arriving while the members run the previous
+ * batch join the next one instead of being sent off alone behind it. With the members free, the
+ * first request waits at most the policy's delay, and only when company is coming (requests being
+ * decoded, or clients just answered while clients are sending concurrently; see
+ * {@link #companyWait}), so a request alone pays no delay.
+ *
+ * <p>One or more worker threads run the batches, each with its own head. With several, the
+ * batches form a pipeline: while one worker runs its batch's head and answers, the next batch's
+ * members already run, so the member threads do not wait for the head, the answers and the next
+ * requests' round trip.
  */
 final class Batcher implements AutoCloseable {
 
@@ -35,14 +45,17 @@ final class Batcher implements AutoCloseable {
 
     /** Computes a batch: row-major probabilities (items × classes). */
     interface Runner {
-        float[] run(List<float[][]> inputs) throws Exception;
+        /** Runs the batch, calling {@code membersDone} once its members have finished (before the head). */
+        float[] run(List<float[][]> inputs, Runnable membersDone) throws Exception;
 
         /** Called on the batcher's thread when it ends. */
         void threadDone();
     }
 
     private static final Logger LOG = Logger.getLogger(Batcher.class);
+    /** How often a waiting batch re-checks requests still being decoded (they signal when offered). */
     private static final long ARRIVAL_POLL_NANOS = 100_000;
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String name;
     private final Runner runner;
@@ -50,17 +63,23 @@ final class Batcher implements AutoCloseable {
     private final ServingMetrics metrics;
     private final String ensemble;
     private final int version;
-    private final LinkedBlockingQueue<InferenceItem> queue = new LinkedBlockingQueue<>();
-    private final AtomicInteger waiting = new AtomicInteger();
+    private final long arrivalGapNanos;
     /** Requests for this ensemble received but not yet offered: the only ones worth waiting for. */
     private final AtomicInteger arriving;
     private final List<Thread> workers = new ArrayList<>();
     /** Held while a worker fills a batch: workers take turns, so concurrent ones do not split batches. */
     private final Object collecting = new Object();
+    /** Guards the queue and the members' state; signalled on each arrival and when members finish. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<InferenceItem> queue = new ArrayDeque<>();
+    /** Whether a batch of this version is in its members (guarded by {@link #lock}). */
+    private boolean membersBusy;
+    /** When the members last became free (guarded by {@link #lock}). */
+    private long membersFreedNanos;
     private volatile BatchingPolicy policy;
     private volatile boolean closing;
     private volatile int lastBatchSize;
-    private final long arrivalGapNanos;
 
     Batcher(String ensemble, int version, BatchingPolicy policy, int classes, Runner runner, ServingMetrics metrics,
             AtomicInteger arriving, Settings settings) {
@@ -89,25 +108,35 @@ final class Batcher implements AutoCloseable {
 
     void offer(InferenceItem item) {
         int capacity = policy.queueCapacity();
-        if (closing) {
-            throw new OverloadedException(name + " is being unloaded; retry");
+        lock.lock();
+        try {
+            if (closing) {
+                throw new OverloadedException(name + " is being unloaded; retry");
+            }
+            if (queue.size() >= capacity) {
+                throw new OverloadedException(name + " has " + capacity + " requests waiting, its queue capacity;"
+                        + " retry later with backoff");
+            }
+            queue.add(item);
+            changed.signal();
+        } finally {
+            lock.unlock();
         }
-        if (waiting.incrementAndGet() > capacity) {
-            waiting.decrementAndGet();
-            throw new OverloadedException(name + " has " + capacity + " requests waiting, its queue capacity;"
-                    + " retry later with backoff");
-        }
-        queue.add(item);
     }
 
+    /** Requests queued and not yet in a batch. */
     int waiting() {
-        return waiting.get();
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
     }
-
 
     private void loop() {
         try {
-            while (!closing || !queue.isEmpty()) {
+            while (!closing || waiting() > 0) {
                 List<InferenceItem> batch;
                 synchronized (collecting) {
                     batch = collect();
@@ -123,54 +152,90 @@ final class Batcher implements AutoCloseable {
         }
     }
 
+    /** The next batch, its members then marked busy; empty when nothing arrived for a while. */
     private List<InferenceItem> collect() throws InterruptedException {
         List<InferenceItem> batch = new ArrayList<>();
-        InferenceItem first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-            return batch;
-        }
-        batch.add(first);
-        BatchingPolicy current = policy;
-        long until = first.enqueuedNanos + current.maxDelay().toNanos();
-        boolean hadCompany = lastBatchSize > 1;
-        while (batch.size() < current.maxBatchSize()) {
-            InferenceItem next = queue.poll();
-            if (next == null) {
-                next = awaitCompany(until, hadCompany);
-                if (next == null) {
+        lock.lock();
+        try {
+            long idleUntil = System.nanoTime() + IDLE_POLL_NANOS;
+            while (queue.isEmpty()) {
+                long idle = idleUntil - System.nanoTime();
+                if (idle <= 0 || closing) {
+                    return batch;
+                }
+                changed.awaitNanos(idle);
+            }
+            BatchingPolicy current = policy;
+            long until = queue.peek().enqueuedNanos + current.maxDelay().toNanos();
+            boolean hadCompany = lastBatchSize > 1;
+            long lastJoined = System.nanoTime();
+            while (true) {
+                while (batch.size() < current.maxBatchSize() && !queue.isEmpty()) {
+                    batch.add(queue.poll());
+                    lastJoined = System.nanoTime();
+                }
+                if (batch.size() >= current.maxBatchSize()) {
                     break;
                 }
+                long wait = membersBusy ? IDLE_POLL_NANOS
+                        : companyWait(until, hadCompany, Math.max(lastJoined, membersFreedNanos));
+                if (wait <= 0) {
+                    break;
+                }
+                changed.awaitNanos(wait);
             }
-            batch.add(next);
+            membersBusy = true;
+            lastBatchSize = batch.size();
+            return batch;
+        } finally {
+            lock.unlock();
         }
-        lastBatchSize = batch.size();
-        waiting.addAndGet(-batch.size());
-        return batch;
     }
 
     /**
-     * The next request worth waiting for, or null to run the batch now. Requests already received
-     * and being decoded are always worth waiting for. When the last batch had company, clients are
-     * sending concurrently and those just answered are about to send again: wait while they keep
-     * arriving, until a quiet gap. A client alone never waits.
+     * How long a batch whose members are free may still wait for company, or 0 to run it now.
+     * Requests already received and being decoded are always worth waiting for. When the last batch
+     * had company, clients are sending concurrently and those just answered are about to send
+     * again: wait while they keep arriving, until a quiet gap. A client alone never waits. Never
+     * past the first request's delay.
      */
-    private InferenceItem awaitCompany(long until, boolean hadCompany) throws InterruptedException {
-        long quietUntil = System.nanoTime() + arrivalGapNanos;
-        while (true) {
-            long now = System.nanoTime();
-            boolean decoding = arriving.get() > 0;
-            if (now >= until || (!decoding && (!hadCompany || now >= quietUntil))) {
-                return null;
-            }
-            long wait = Math.min(until, decoding ? now + ARRIVAL_POLL_NANOS : quietUntil) - now;
-            InferenceItem next = queue.poll(wait, TimeUnit.NANOSECONDS);
-            if (next != null) {
-                return next;
-            }
+    private long companyWait(long until, boolean hadCompany, long lastEvent) {
+        long now = System.nanoTime();
+        boolean decoding = arriving.get() > 0;
+        long quietUntil = lastEvent + arrivalGapNanos;
+        if (now >= until || (!decoding && (!hadCompany || now >= quietUntil))) {
+            return 0;
+        }
+        return Math.min(until, decoding ? now + ARRIVAL_POLL_NANOS : quietUntil) - now;
+    }
+
+    /** The members are free for the next batch. */
+    private void membersDone() {
+        lock.lock();
+        try {
+            membersBusy = false;
+            membersFreedNanos = System.nanoTime();
+            changed.signal();
+        } finally {
+            lock.unlock();
         }
     }
 
     private void runBatch(List<InferenceItem> collected) {
+        AtomicBoolean freed = new AtomicBoolean();
+        Runnable membersDone = () -> {
+            if (freed.compareAndSet(false, true)) {
+                membersDone();
+            }
+        };
+        try {
+            runLive(collected, membersDone);
+        } finally {
+            membersDone.run();
+        }
+    }
+
+    private void runLive(List<InferenceItem> collected, Runnable membersDone) {
         long started = System.nanoTime();
         List<InferenceItem> batch = new ArrayList<>(collected.size());
         for (InferenceItem item : collected) {
@@ -187,7 +252,7 @@ final class Batcher implements AutoCloseable {
             return;
         }
         try {
-            float[] probabilities = runner.run(batch.stream().map(i -> i.tensors).toList());
+            float[] probabilities = runner.run(batch.stream().map(i -> i.tensors).toList(), membersDone);
             long inference = System.nanoTime() - started;
             metrics.batch(ensemble, version, batch.size());
             for (int i = 0; i < batch.size(); i++) {
@@ -209,7 +274,13 @@ final class Batcher implements AutoCloseable {
     /** Stops taking requests; those already queued are still answered. */
     @Override
     public void close() {
-        closing = true;
+        lock.lock();
+        try {
+            closing = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
         try {
             for (Thread worker : workers) {
                 worker.join(30_000);
@@ -217,8 +288,14 @@ final class Batcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (InferenceItem late = queue.poll(); late != null; late = queue.poll()) {
-            late.result.completeExceptionally(new OverloadedException(name + " was unloaded; retry"));
+        List<InferenceItem> late = new ArrayList<>();
+        lock.lock();
+        try {
+            late.addAll(queue);
+            queue.clear();
+        } finally {
+            lock.unlock();
         }
+        late.forEach(item -> item.result.completeExceptionally(new OverloadedException(name + " was unloaded; retry")));
     }
 }

@@ -145,8 +145,7 @@ public class ClassifyService {
         IntStream.range(0, p.length).boxed().sorted(Comparator.comparingDouble((Integer i) -> -p[i])).limit(k)
                 .forEach(i -> labels.add(new Classification.Label(version.classes.get(i), i, p[i])));
         long total = System.nanoTime() - received;
-        metrics.answered(version.ensemble, version.version, lease.arm, total);
-        metrics.queued(version.ensemble, version.version, result.queueNanos());
+        metrics.answered(version.ensemble, version.version, lease.arm, total, result.queueNanos());
         String id = request.requestId() == null || request.requestId().isBlank() ? newRequestId()
                 : request.requestId();
         return new Classification(id, version.ensemble, version.version, lease.arm, labels, p, version.classes,

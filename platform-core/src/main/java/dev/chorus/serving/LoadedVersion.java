@@ -63,8 +63,8 @@ final class LoadedVersion {
         this.dimension = members.stream().mapToInt(PinnedMember::featureDimension).sum();
         this.batcher = new Batcher(ensemble, version, policy, classes.size(), new Batcher.Runner() {
             @Override
-            public float[] run(List<float[][]> inputs) throws Exception {
-                return infer(inputs);
+            public float[] run(List<float[][]> inputs, Runnable membersDone) throws Exception {
+                return inferWith(head(), inputs, membersDone);
             }
 
             @Override
@@ -74,23 +74,25 @@ final class LoadedVersion {
         }, metrics, arriving, batching);
     }
 
-    /** Probabilities (images × classes) of a batch: members in parallel, then the head on this thread. */
-    float[] infer(List<float[][]> inputs) throws Exception {
-        return inferWith(head(), inputs);
-    }
-
     /** The same with a head the caller owns (and closes). */
     EnsembleHead newHead() {
         return HeadArtifact.read(head, NDManager.newBaseManager());
+    }
+
+    /** Probabilities (images × classes) of a batch with a head the caller owns: see below. */
+    float[] inferWith(EnsembleHead ownHead, List<float[][]> inputs) throws Exception {
+        return inferWith(ownHead, inputs, () -> {
+        });
     }
 
     /**
      * Members run as (member × row shard) tasks on the member pool: one shard per pool thread
      * when the batch is large enough, so that every thread gets an equal share of the work
      * whatever the number of members (three members on two threads would leave one idle half the
-     * time); a single image runs its members side by side.
+     * time); a single image runs its members side by side. {@code membersDone} is called when the
+     * members have finished with the batch, before the head runs on this thread.
      */
-    float[] inferWith(EnsembleHead ownHead, List<float[][]> inputs) throws Exception {
+    private float[] inferWith(EnsembleHead ownHead, List<float[][]> inputs, Runnable membersDone) throws Exception {
         int n = inputs.size();
         int shards = Math.max(1, Math.min(n, pool.size()));
         List<List<CompletableFuture<float[]>>> features = new ArrayList<>();
@@ -114,6 +116,7 @@ final class LoadedVersion {
             }
             offset += d;
         }
+        membersDone.run();
         try (NDManager manager = NDManager.newBaseManager()) {
             return ownHead.probabilities(manager.create(concatenated, new Shape(n, dimension))).toFloatArray();
         }

@@ -117,7 +117,12 @@ public final class LoadGenerator implements AutoCloseable {
         private final long until;
         private final ConcurrentHashMap<Status.Code, Integer> errors;
         private final java.util.concurrent.CountDownLatch done;
-        private final long[] latencies = new long[1_000_000];
+        /**
+         * Grown as needed: preallocating for the worst case (8 MB per client) made each young
+         * collection of the generator copy hundreds of MB, pausing every client for milliseconds
+         * while the server it measures sat idle.
+         */
+        private long[] latencies = new long[1024];
         private int next;
         private int count;
         private long batchSizes;
@@ -151,7 +156,10 @@ public final class LoadGenerator implements AutoCloseable {
 
         final void answered(ClassifyResponse response) {
             long end = System.nanoTime();
-            if (started >= warmUntil && end <= until && count < latencies.length) {
+            if (started >= warmUntil && end <= until) {
+                if (count == latencies.length) {
+                    latencies = Arrays.copyOf(latencies, count * 2);
+                }
                 latencies[count++] = end - started;
                 batchSizes += response.getTimings().getBatchSize();
             }

@@ -26,21 +26,30 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /** Dynamic batching: grouping, the bounded queue, skipped expired work, a lossless close. */
 class BatcherTest {
 
-    /** A runner that records batch sizes and answers each image with its own first value; can be held. */
+    /**
+     * A runner that records batch sizes and answers each image with its own first value; can be
+     * held in its members (before it says they are done) or, for the first batch, in its head.
+     */
     static final class RecordingRunner implements Batcher.Runner {
         final List<Integer> sizes = new CopyOnWriteArrayList<>();
         final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch releaseHead = new CountDownLatch(1);
         final AtomicInteger runs = new AtomicInteger();
         volatile boolean hold;
         volatile boolean holdFirst;
+        volatile boolean holdFirstHead;
 
         @Override
-        public float[] run(List<float[][]> inputs) throws Exception {
+        public float[] run(List<float[][]> inputs, Runnable membersDone) throws Exception {
             boolean first = runs.getAndIncrement() == 0;
             if (hold || (holdFirst && first)) {
                 release.await(10, TimeUnit.SECONDS);
             }
             sizes.add(inputs.size());
+            membersDone.run();
+            if (holdFirstHead && first) {
+                releaseHead.await(10, TimeUnit.SECONDS);
+            }
             float[] out = new float[inputs.size() * 2];
             for (int i = 0; i < inputs.size(); i++) {
                 out[2 * i] = inputs.get(i)[0][0];
@@ -93,6 +102,7 @@ class BatcherTest {
     @AfterEach
     void close() {
         runner.release.countDown();
+        runner.releaseHead.countDown();
         if (batcher != null) {
             batcher.close();
         }
@@ -123,29 +133,59 @@ class BatcherTest {
     }
 
     @Test
-    void withTwoWorkersOneFillsTheNextBatchWhileTheOtherRunsItsOwn() throws Exception {
+    void requestsArrivingWhileTheMembersRunABatchJoinTheNextOneInsteadOfRunningAloneBehindIt() throws Exception {
         runner.holdFirst = true;
-        Batcher b = batcher(4, Duration.ofSeconds(1), 100, Duration.ofNanos(500_000), runner, 2);
-        arriving.addAndGet(6); // six requests received, being decoded; they come out one by one
-        List<InferenceItem> items = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            Thread.sleep(20);
-            items.add(item(i / 10f));
-            b.offer(items.getLast());
-            arriving.decrementAndGet();
+        Batcher b = batcher(8, Duration.ofMillis(1), 100, Duration.ofNanos(500_000), runner, 2);
+        InferenceItem alone = item(0.1f);
+        b.offer(alone); // runs at once, and its members hold
+        List<InferenceItem> later = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread.sleep(30); // each waits far past the 1 ms delay
+            later.add(item(0.2f + i / 10f));
+            b.offer(later.getLast());
         }
-
-        for (InferenceItem second : items.subList(4, 6)) {
-            assertEquals(2, second.result.get(5, TimeUnit.SECONDS).batchSize(),
-                    "the second batch is the rest, answered while the first still runs");
-        }
-        assertFalse(items.getFirst().result.isDone());
+        Thread.sleep(30);
+        assertFalse(later.getFirst().result.isDone(), "no batch is cut while the members are busy");
         runner.release.countDown();
-        for (InferenceItem first : items.subList(0, 4)) {
-            assertEquals(4, first.result.get(5, TimeUnit.SECONDS).batchSize(),
-                    "the first batch was filled before the other worker took any request");
+
+        assertEquals(1, alone.result.get(5, TimeUnit.SECONDS).batchSize());
+        for (InferenceItem item : later) {
+            assertEquals(3, item.result.get(5, TimeUnit.SECONDS).batchSize());
         }
-        assertEquals(List.of(2, 4), runner.sizes);
+        assertEquals(List.of(1, 3), runner.sizes);
+    }
+
+    @Test
+    void withTwoWorkersTheNextBatchRunsWhileThePreviousOneIsInItsHead() throws Exception {
+        runner.holdFirstHead = true;
+        Batcher b = batcher(8, Duration.ZERO, 100, Duration.ofNanos(500_000), runner, 2);
+        InferenceItem first = item(0.1f);
+        b.offer(first);
+        Thread.sleep(50); // its members are done, its head holds
+        InferenceItem second = item(0.2f);
+        b.offer(second);
+
+        assertEquals(0.2f, second.result.get(5, TimeUnit.SECONDS).probabilities()[0], 1e-6,
+                "answered while the first batch is still in its head");
+        assertFalse(first.result.isDone());
+        runner.releaseHead.countDown();
+        assertEquals(0.1f, first.result.get(5, TimeUnit.SECONDS).probabilities()[0], 1e-6);
+    }
+
+    @Test
+    void withOneWorkerTheNextBatchWaitsForTheWholePreviousOne() throws Exception {
+        runner.holdFirstHead = true;
+        Batcher b = batcher(8, Duration.ZERO, 100);
+        InferenceItem first = item(0.1f);
+        b.offer(first);
+        Thread.sleep(50);
+        InferenceItem second = item(0.2f);
+        b.offer(second);
+        Thread.sleep(100);
+        assertFalse(second.result.isDone(), "one worker runs one batch at a time");
+        runner.releaseHead.countDown();
+        assertEquals(1, second.result.get(5, TimeUnit.SECONDS).batchSize());
+        assertEquals(1, first.result.get(5, TimeUnit.SECONDS).batchSize());
     }
 
     @Test
@@ -253,7 +293,7 @@ class BatcherTest {
     void aTypedFailureOfTheRunnerReachesEveryRequestOfTheBatchAsItself() throws Exception {
         Batcher b = batcher(4, Duration.ZERO, 10, Duration.ofNanos(500_000), new Batcher.Runner() {
             @Override
-            public float[] run(List<float[][]> inputs) {
+            public float[] run(List<float[][]> inputs, Runnable membersDone) {
                 throw new UnavailableException("serving is stopping on this replica; retry");
             }
 
