@@ -23,10 +23,11 @@ import dev.chorus.errors.OverloadedException;
  *
  * <p>A batch is cut only when the members are free to run it, as Triton's dynamic batcher forms a
  * batch when a model instance is available: requests arriving while the members run the previous
- * batch join the next one instead of being sent off alone behind it. With the members free, the
- * first request waits at most the policy's delay, and only when company is coming (requests being
- * decoded, or clients just answered while clients are sending concurrently; see
- * {@link #companyWait}), so a request alone pays no delay.
+ * batch join the next one instead of being sent off alone behind it. The policy's delay is how long
+ * a batch may wait for company once the members are free to run it (time spent queued behind a busy
+ * batch is not counted: a request that arrived during it would otherwise be past its delay and run
+ * alone, and so would the clients that come back after it). It waits only when company is coming
+ * (see {@link #companyWait}), so a request alone pays no delay.
  *
  * <p>One or more worker threads run the batches, each with its own head. With several, the
  * batches form a pipeline: while one worker runs its batch's head and answers, the next batch's
@@ -80,6 +81,12 @@ final class Batcher implements AutoCloseable {
     private volatile BatchingPolicy policy;
     private volatile boolean closing;
     private volatile int lastBatchSize;
+    /**
+     * How many requests recent batches had (guarded by {@link #collecting}): the clients just
+     * answered are about to send again. Decays by a quarter per shorter batch, so that one batch cut
+     * short does not halve the next ones, and is reset when the queue goes idle.
+     */
+    private int expectedCompany = 1;
 
     Batcher(String ensemble, int version, BatchingPolicy policy, int classes, Runner runner, ServingMetrics metrics,
             AtomicInteger arriving, Settings settings) {
@@ -161,13 +168,15 @@ final class Batcher implements AutoCloseable {
             while (queue.isEmpty()) {
                 long idle = idleUntil - System.nanoTime();
                 if (idle <= 0 || closing) {
+                    expectedCompany = 1; // nobody is in a tight loop with this version any more
                     return batch;
                 }
                 changed.awaitNanos(idle);
             }
             BatchingPolicy current = policy;
-            long until = queue.peek().enqueuedNanos + current.maxDelay().toNanos();
+            long delay = current.maxDelay().toNanos();
             boolean hadCompany = lastBatchSize > 1;
+            int expected = Math.min(expectedCompany, current.maxBatchSize());
             long lastJoined = System.nanoTime();
             while (true) {
                 while (batch.size() < current.maxBatchSize() && !queue.isEmpty()) {
@@ -177,8 +186,10 @@ final class Batcher implements AutoCloseable {
                 if (batch.size() >= current.maxBatchSize()) {
                     break;
                 }
+                long until = Math.max(batch.getFirst().enqueuedNanos, membersFreedNanos) + delay;
                 long wait = membersBusy ? IDLE_POLL_NANOS
-                        : companyWait(until, hadCompany, Math.max(lastJoined, membersFreedNanos));
+                        : batch.size() < expected ? until - System.nanoTime()
+                                : companyWait(until, hadCompany, Math.max(lastJoined, membersFreedNanos));
                 if (wait <= 0) {
                     break;
                 }
@@ -186,6 +197,7 @@ final class Batcher implements AutoCloseable {
             }
             membersBusy = true;
             lastBatchSize = batch.size();
+            expectedCompany = Math.max(batch.size(), expectedCompany - Math.max(1, expectedCompany / 4));
             return batch;
         } finally {
             lock.unlock();
@@ -193,11 +205,12 @@ final class Batcher implements AutoCloseable {
     }
 
     /**
-     * How long a batch whose members are free may still wait for company, or 0 to run it now.
+     * How long a batch whose members are free, and which has the company recent batches had (until
+     * then it waits for it, up to the delay), may still wait for more, or 0 to run it now.
      * Requests already received and being decoded are always worth waiting for. When the last batch
      * had company, clients are sending concurrently and those just answered are about to send
      * again: wait while they keep arriving, until a quiet gap. A client alone never waits. Never
-     * past the first request's delay.
+     * past the delay.
      */
     private long companyWait(long until, boolean hadCompany, long lastEvent) {
         long now = System.nanoTime();

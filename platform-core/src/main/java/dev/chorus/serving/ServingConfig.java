@@ -45,9 +45,10 @@ public interface ServingConfig {
     int batchWorkers();
 
     /**
-     * When the last batch had company, a batch waits (up to the max delay) for more requests as long
-     * as they keep coming no further apart than this: clients just answered are about to send again.
-     * Raise it for clients across a slower network. A client alone never waits.
+     * A batch waits (up to the max delay) for as many requests as recent batches had: the clients
+     * just answered are about to send again. Beyond that, and when the last batch had company, it
+     * waits for more as long as they keep coming no further apart than this. Raise it for clients
+     * across a slower network. A client alone never waits.
      */
     @WithDefault("PT0.0005S")
     Duration arrivalGap();
@@ -68,11 +69,11 @@ public interface ServingConfig {
         int maxBatchSize();
 
         /**
-         * How long the first request of a batch may wait for others while the members are free
-         * (and only while others keep arriving). It has to cover the burst in which a group of
-         * clients just answered sends again: 32 clients on one connection came back over 2-3 ms
-         * on a 2-core machine, so 2 ms cut batches at ~23 and left the rest to run as small
-         * batches of their own (served throughput -6%).
+         * How long a batch may wait for company once the members are free to run it (time queued
+         * behind a busy batch does not count), and only while company is coming. It has to cover
+         * the burst in which a group of clients just answered sends again: 32 clients on one
+         * connection came back over 2-3 ms on a 2-core machine, so 2 ms cut batches at ~23 and
+         * left the rest to run as small batches of their own (served throughput -6%).
          */
         @WithDefault("5ms")
         Duration maxDelay();

@@ -87,15 +87,19 @@ class BatcherTest {
         return batcher;
     }
 
+    /** Offers requests as concurrent clients' requests arrive: all received before the first is offered. */
+    void offerTogether(Batcher b, InferenceItem... items) {
+        arriving.addAndGet(items.length);
+        for (InferenceItem item : items) {
+            b.offer(item);
+            arriving.decrementAndGet();
+        }
+    }
+
     /** Runs a batch of two, as concurrent clients do. */
     void batchWithCompany(Batcher b) throws Exception {
-        arriving.addAndGet(2);
-        InferenceItem first = item(0.1f);
         InferenceItem second = item(0.2f);
-        b.offer(first);
-        arriving.decrementAndGet();
-        b.offer(second);
-        arriving.decrementAndGet();
+        offerTogether(b, item(0.1f), second);
         assertEquals(2, second.result.get(5, TimeUnit.SECONDS).batchSize());
     }
 
@@ -198,27 +202,65 @@ class BatcherTest {
     }
 
     @Test
-    void afterABatchWithCompanyClientsStillArrivingAreWaitedFor() throws Exception {
-        Batcher b = batcher(8, Duration.ofSeconds(1), 100, Duration.ofMillis(300));
+    void onceTheCompanyOfTheLastBatchIsBackABatchRunsWhenArrivalsPauseLongerThanTheGap() throws Exception {
+        Batcher b = batcher(8, Duration.ofSeconds(1), 100, Duration.ofMillis(50));
         batchWithCompany(b);
-        InferenceItem early = item(0.3f);
-        b.offer(early);
-        Thread.sleep(50); // well inside the arrival gap: the batch is still waiting
-        InferenceItem late = item(0.4f);
-        b.offer(late);
-        assertEquals(2, late.result.get(10, TimeUnit.SECONDS).batchSize());
-        assertEquals(2, early.result.get(10, TimeUnit.SECONDS).batchSize());
+        InferenceItem first = item(0.3f);
+        InferenceItem second = item(0.4f);
+        b.offer(first);
+        b.offer(second);
+        // answered after the 50 ms gap, long before the 1 s delay
+        assertEquals(2, second.result.get(800, TimeUnit.MILLISECONDS).batchSize());
+    }
+
+    @Test
+    void theCompanyOfTheLastBatchIsWaitedForEvenAcrossAPauseLongerThanTheGap() throws Exception {
+        Batcher b = batcher(8, Duration.ofSeconds(1), 100, Duration.ofMillis(20));
+        batchWithCompany(b);
+        InferenceItem back = item(0.3f);
+        b.offer(back);
+        Thread.sleep(150); // a client slower to come back than the gap, well within the delay
+        assertFalse(back.result.isDone(), "the batch still waits for the client that was in the last one");
+        InferenceItem slow = item(0.4f);
+        b.offer(slow);
+        assertEquals(2, slow.result.get(5, TimeUnit.SECONDS).batchSize());
         assertEquals(List.of(2, 2), runner.sizes);
     }
 
     @Test
-    void aBatchWaitingForCompanyRunsOnceArrivalsPauseLongerThanTheGap() throws Exception {
-        Batcher b = batcher(8, Duration.ofSeconds(1), 100, Duration.ofMillis(50));
+    void companyThatDoesNotComeBackCostsOneBatchTheDelayAndIsThenNoLongerExpected() throws Exception {
+        Batcher b = batcher(8, Duration.ofMillis(200), 100, Duration.ofMillis(20));
         batchWithCompany(b);
-        InferenceItem last = item(0.3f);
-        b.offer(last);
-        // answered after the 50 ms gap, long before the 1 s delay
-        assertEquals(1, last.result.get(800, TimeUnit.MILLISECONDS).batchSize());
+        long start = System.nanoTime();
+        InferenceItem left = item(0.3f);
+        b.offer(left);
+        assertEquals(1, left.result.get(5, TimeUnit.SECONDS).batchSize());
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(190), "waited the delay");
+
+        InferenceItem alone = item(0.4f);
+        b.offer(alone);
+        assertEquals(1, alone.result.get(150, TimeUnit.MILLISECONDS).batchSize()); // well before the delay
+    }
+
+    @Test
+    void requestsQueuedBehindABusyBatchStillGetTheirDelayToGatherCompanyOnceTheMembersAreFree() throws Exception {
+        runner.holdFirst = true;
+        Batcher b = batcher(8, Duration.ofMillis(300), 100, Duration.ofMillis(20));
+        InferenceItem second = item(0.2f);
+        offerTogether(b, item(0.1f), second);
+        while (runner.runs.get() == 0) {
+            Thread.sleep(1); // until the batch of two is held in its members
+        }
+        InferenceItem early = item(0.3f);
+        b.offer(early);
+        Thread.sleep(400); // queued past the 300 ms delay while the members are busy
+        runner.release.countDown();
+        assertEquals(2, second.result.get(5, TimeUnit.SECONDS).batchSize());
+
+        InferenceItem back = item(0.4f); // the other client of the last batch comes back
+        b.offer(back);
+        assertEquals(2, early.result.get(5, TimeUnit.SECONDS).batchSize());
+        assertEquals(List.of(2, 2), runner.sizes);
     }
 
     @Test
