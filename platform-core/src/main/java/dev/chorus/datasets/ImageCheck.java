@@ -79,10 +79,26 @@ public final class ImageCheck {
         throw new BadImageException("not an image in a known format (JPEG, PNG, GIF, BMP)");
     }
 
-    /** The decoded image, or why the bytes are not one. */
+    /**
+     * The pixels of an image that {@link #decode(byte[], long)} reads by its shortcut (a PNG of
+     * 8-bit gray, RGB or RGBA), from its header alone; 0 for any other, whose cost is not known
+     * before decoding.
+     */
+    public static long shortcutPixels(java.nio.ByteBuffer encoded) {
+        return PngDecoder.pixels(encoded);
+    }
+
+    /**
+     * The decoded image, or why the bytes are not one. The common PNGs take a shortcut that gives
+     * exactly ImageIO's image ({@link PngDecoder}); everything else, and every refusal, is ImageIO's.
+     */
     public static BufferedImage decode(byte[] bytes, long maxPixels) throws BadImageException {
         if (bytes.length == 0) {
             throw new BadImageException("empty image (0 bytes)");
+        }
+        BufferedImage common = PngDecoder.decode(bytes, maxPixels);
+        if (common != null) {
+            return common;
         }
         // in memory: ImageIO's default stream for an InputStream caches through a temporary file
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
