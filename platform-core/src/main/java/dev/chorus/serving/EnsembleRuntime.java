@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -112,10 +113,34 @@ public class EnsembleRuntime {
             this.arm = arm;
         }
 
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        /** Releases the version once, however often it is called. */
         @Override
         public void close() {
-            version.release();
+            if (open.compareAndSet(true, false)) {
+                version.release();
+            }
         }
+    }
+
+    /**
+     * A lease on the version a request names when it is loaded already, without waiting: no
+     * database lookup, no loading (empty otherwise, and for names and versions not served).
+     */
+    public Optional<Lease> leaseIfLoaded(String ensemble, int version) {
+        Integer number = version == 0 ? current.get(ensemble == null ? "" : ensemble) : Integer.valueOf(version);
+        if (number == null || number < 1) {
+            return Optional.empty();
+        }
+        LoadedVersion found;
+        synchronized (loaded) {
+            found = loaded.get(key(ensemble, number));
+        }
+        if (found == null || !found.tryAcquire()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Lease(found, version == 0 ? "current" : "pinned"));
     }
 
     /** The version to answer with: {@code version} 0 is the ensemble's current one. */

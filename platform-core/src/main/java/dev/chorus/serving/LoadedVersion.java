@@ -30,6 +30,8 @@ final class LoadedVersion {
     final List<InputSpec> specs;
     /** One per spec, in the same order (they hold lookup tables, so they are made once). */
     final List<Preprocessor> preprocessors;
+    /** The largest member input, in pixels: what preprocessing an image for this version produces at most. */
+    final long largestInputPixels;
     private final int[] specOfMember;
     private final int dimension;
     private final byte[] head;
@@ -60,6 +62,7 @@ final class LoadedVersion {
         }
         this.specs = List.copyOf(distinct);
         this.preprocessors = specs.stream().map(Preprocessor::new).toList();
+        this.largestInputPixels = specs.stream().mapToLong(spec -> (long) spec.height() * spec.width()).max().orElse(0);
         this.dimension = members.stream().mapToInt(PinnedMember::featureDimension).sum();
         this.batcher = new Batcher(ensemble, version, policy, classes.size(), new Batcher.Runner() {
             @Override
@@ -103,6 +106,7 @@ final class LoadedVersion {
             }
             features.add(perShard);
         }
+        awaitAll(features);
         float[] concatenated = new float[n * dimension];
         int offset = 0;
         for (int m = 0; m < members.size(); m++) {
@@ -120,6 +124,15 @@ final class LoadedVersion {
         try (NDManager manager = NDManager.newBaseManager()) {
             return ownHead.probabilities(manager.create(concatenated, new Shape(n, dimension))).toFloatArray();
         }
+    }
+
+    /**
+     * Waits once for every member task, failed or not: joining them one by one would wake this
+     * thread as each finishes, preempting the member threads mid-batch on a busy processor.
+     */
+    private static void awaitAll(List<List<CompletableFuture<float[]>>> features) {
+        CompletableFuture.allOf(features.stream().flatMap(List::stream).toArray(CompletableFuture[]::new))
+                .exceptionally(failure -> null).join();
     }
 
     /** The features, or the member's own failure (a domain exception stays what it is). */

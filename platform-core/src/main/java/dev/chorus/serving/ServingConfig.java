@@ -57,6 +57,18 @@ public interface ServingConfig {
     @WithDefault("2")
     int decodeThreads();
 
+    /**
+     * Inputs of at most this many pixels, for versions whose member inputs are no larger, are
+     * decoded and preprocessed on the thread that received them (the transport's event loop) as
+     * they arrive: PNGs of 8-bit gray, RGB or RGBA (their size is read from the header) and raw
+     * tensors. Anything larger, JPEGs and other formats (whose decoding cost is not known up
+     * front), and requests for a version not loaded yet go to the decode threads. For a 28×28
+     * image the hand-off to a decode thread cost more CPU than decoding it. 0 sends everything to
+     * the decode threads.
+     */
+    @WithDefault("4096")
+    long inlineDecodeMaxPixels();
+
     /** Batching for ensembles without their own settings. */
     Batching batching();
 

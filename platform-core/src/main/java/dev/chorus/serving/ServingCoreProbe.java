@@ -188,8 +188,8 @@ public class ServingCoreProbe {
         }
 
         private ClassifyRequest request() {
-            return new ClassifyRequest(ensemble, version, "", "", () -> ServingInput.ofImage(image, classifier.limits()),
-                    1, Long.MAX_VALUE, () -> false);
+            return new ClassifyRequest(ensemble, version, "", "", ServingInput.image(java.nio.ByteBuffer.wrap(image),
+                    classifier.limits()), 1, Long.MAX_VALUE, () -> false);
         }
     }
 

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.function.Supplier;
 
 import dev.chorus.datasets.ImageCheck;
 import dev.chorus.datasets.Preprocessor;
@@ -18,8 +19,43 @@ public final class ServingInput {
         this.image = image;
     }
 
+    /**
+     * An input as received, not decoded yet: decoding can cost anything from microseconds to
+     * milliseconds, so the serving core decides which thread does it. {@code pixels} is the image's
+     * size when known without decoding (a PNG's header, a tensor's shape), else 0.
+     */
+    public record Source(Supplier<ServingInput> decoder, long pixels) {
+
+        ServingInput decode() {
+            return decoder.get();
+        }
+    }
+
+    /** An encoded image (JPEG, PNG, GIF, BMP), read from {@code encoded} only when decoded. */
+    public static Source image(ByteBuffer encoded, ServingConfig limits) {
+        return new Source(() -> {
+            byte[] bytes = new byte[encoded.remaining()];
+            encoded.duplicate().get(bytes);
+            return ofImage(bytes, limits);
+        }, ImageCheck.shortcutPixels(encoded));
+    }
+
+    /** Raw pixels: see {@link #ofTensor}. */
+    public static Source tensor(List<Long> shape, List<Float> values, byte[] raw, ServingConfig limits) {
+        boolean plausible = shape.size() == 3 && shape.get(0) > 0 && shape.get(1) > 0
+                && shape.get(0) <= Integer.MAX_VALUE && shape.get(1) <= Integer.MAX_VALUE;
+        return new Source(() -> ofTensor(shape, values, raw, limits), plausible ? shape.get(0) * shape.get(1) : 0);
+    }
+
+    /** A request that carries no input: refused when it is decoded. */
+    public static Source none() {
+        return new Source(() -> {
+            throw new InvalidRequestException("a request needs an image or a tensor");
+        }, 0);
+    }
+
     /** An encoded image (JPEG, PNG, GIF, BMP). */
-    public static ServingInput ofImage(byte[] bytes, ServingConfig limits) {
+    static ServingInput ofImage(byte[] bytes, ServingConfig limits) {
         requireSize(bytes.length, limits);
         try {
             return new ServingInput(ImageCheck.decode(bytes, limits.maxImagePixels()));
@@ -29,7 +65,7 @@ public final class ServingInput {
     }
 
     /** Raw pixels, shape [height, width, channels], values in [0, 1]; {@code raw} little-endian float32 or null. */
-    public static ServingInput ofTensor(List<Long> shape, List<Float> values, byte[] raw, ServingConfig limits) {
+    static ServingInput ofTensor(List<Long> shape, List<Float> values, byte[] raw, ServingConfig limits) {
         if (shape.size() != 3 || shape.get(2) != 1 && shape.get(2) != 3 || shape.get(0) < 1 || shape.get(1) < 1) {
             throw new InvalidRequestException("a tensor must have shape [height, width, channels] with 1 or 3 channels"
                     + " and positive sizes, was " + shape);

@@ -3,11 +3,9 @@ package dev.chorus.servingapi;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import dev.chorus.ensembles.Ensemble;
 import dev.chorus.ensembles.EnsembleService;
-import dev.chorus.errors.InvalidRequestException;
 import dev.chorus.errors.NotFoundException;
 import dev.chorus.proto.v1.ClassifierGrpc;
 import dev.chorus.proto.v1.ClassifyRequest;
@@ -135,14 +133,12 @@ public class ClassifierGrpcService extends ClassifierGrpc.ClassifierImplBase {
                 Calls.deadlineNanos(), Calls.abandoned()));
     }
 
-    private Supplier<ServingInput> input(ClassifyRequest request) {
+    private ServingInput.Source input(ClassifyRequest request) {
         return switch (request.getInputCase()) {
-            case IMAGE -> () -> ServingInput.ofImage(request.getImage().toByteArray(), classifier.limits());
-            case TENSOR -> () -> ServingInput.ofTensor(request.getTensor().getShapeList(),
-                    request.getTensor().getValuesList(), request.getTensor().getRaw().toByteArray(), classifier.limits());
-            case INPUT_NOT_SET -> () -> {
-                throw new InvalidRequestException("a request needs an image or a tensor");
-            };
+            case IMAGE -> ServingInput.image(request.getImage().asReadOnlyByteBuffer(), classifier.limits());
+            case TENSOR -> ServingInput.tensor(request.getTensor().getShapeList(), request.getTensor().getValuesList(),
+                    request.getTensor().getRaw().toByteArray(), classifier.limits());
+            case INPUT_NOT_SET -> ServingInput.none();
         };
     }
 

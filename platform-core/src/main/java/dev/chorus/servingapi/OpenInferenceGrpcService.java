@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -117,17 +116,21 @@ public class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInfer
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
-        CompletableFuture.supplyAsync(() -> parse(request)).thenCompose(this::infer).whenComplete((answer, failure) -> {
-            if (failure != null) {
-                Calls.fail(response, failure, request.getModelName(), metrics);
-            } else {
-                response.onNext(answer);
-                response.onCompleted();
-            }
-        });
+        // the call's deadline and cancellation are read here, on the call's thread: parsing moves off it
+        long deadline = Calls.deadlineNanos();
+        var abandoned = Calls.abandoned();
+        CompletableFuture.supplyAsync(() -> parse(request)).thenCompose(parsed -> infer(parsed, deadline, abandoned))
+                .whenComplete((answer, failure) -> {
+                    if (failure != null) {
+                        Calls.fail(response, failure, request.getModelName(), metrics);
+                    } else {
+                        response.onNext(answer);
+                        response.onCompleted();
+                    }
+                });
     }
 
-    private record Parsed(ModelInferRequest request, int version, List<Supplier<ServingInput>> images, boolean raw,
+    private record Parsed(ModelInferRequest request, int version, List<ServingInput.Source> images, boolean raw,
             Set<String> outputs) {
     }
 
@@ -150,7 +153,7 @@ public class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInfer
         ModelInferRequest.InferInputTensor input = request.getInputs(0);
         boolean raw = request.getRawInputContentsCount() > 0;
         int version = runtime.resolve(request.getModelName(), version(request.getModelVersion()));
-        List<Supplier<ServingInput>> images = switch (input.getDatatype()) {
+        List<ServingInput.Source> images = switch (input.getDatatype()) {
             case "BYTES" -> encoded(input, raw ? splitBytes(request.getRawInputContents(0)) : input.getContents()
                     .getBytesContentsList());
             case "FP32" -> pixels(input, raw ? request.getRawInputContents(0).toByteArray() : null);
@@ -160,17 +163,17 @@ public class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInfer
         return new Parsed(request, version, images, raw, outputs);
     }
 
-    private List<Supplier<ServingInput>> encoded(ModelInferRequest.InferInputTensor input, List<ByteString> elements) {
+    private List<ServingInput.Source> encoded(ModelInferRequest.InferInputTensor input, List<ByteString> elements) {
         long expected = input.getShapeList().stream().reduce(1L, Math::multiplyExact);
         if (input.getShapeCount() < 1 || expected != elements.size()) {
             throw new InvalidRequestException("BYTES input of shape " + input.getShapeList() + " needs " + expected
                     + " elements, got " + elements.size());
         }
-        return elements.stream().map(bytes -> (Supplier<ServingInput>) () -> ServingInput.ofImage(bytes.toByteArray(),
-                classifier.limits())).toList();
+        return elements.stream().map(bytes -> ServingInput.image(bytes.asReadOnlyByteBuffer(), classifier.limits()))
+                .toList();
     }
 
-    private List<Supplier<ServingInput>> pixels(ModelInferRequest.InferInputTensor input, byte[] raw) {
+    private List<ServingInput.Source> pixels(ModelInferRequest.InferInputTensor input, byte[] raw) {
         List<Long> shape = input.getShapeList();
         if (shape.size() == 3) {
             shape = new ArrayList<>(List.of(1L));
@@ -190,22 +193,21 @@ public class OpenInferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInfer
                     + have);
         }
         ServingInput.requireSize((int) Math.min(Integer.MAX_VALUE, per * 4), classifier.limits());
-        List<Supplier<ServingInput>> images = new ArrayList<>();
+        List<ServingInput.Source> images = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int from = (int) (i * per);
             images.add(raw != null
-                    ? () -> ServingInput.ofTensor(one, List.of(), java.util.Arrays.copyOfRange(raw, from * 4,
+                    ? ServingInput.tensor(one, List.of(), java.util.Arrays.copyOfRange(raw, from * 4,
                             (int) (from + per) * 4), classifier.limits())
-                    : () -> ServingInput.ofTensor(one, values.subList(from, (int) (from + per)), null, classifier.limits()));
+                    : ServingInput.tensor(one, values.subList(from, (int) (from + per)), null, classifier.limits()));
         }
         return images;
     }
 
-    private CompletableFuture<ModelInferResponse> infer(Parsed parsed) {
+    private CompletableFuture<ModelInferResponse> infer(Parsed parsed, long deadline,
+            java.util.function.BooleanSupplier abandoned) {
         List<CompletableFuture<Classification>> results = new ArrayList<>();
-        long deadline = Calls.deadlineNanos();
-        var abandoned = Calls.abandoned();
-        for (Supplier<ServingInput> image : parsed.images()) {
+        for (ServingInput.Source image : parsed.images()) {
             results.add(Calls.classify(classifier, new ClassifyRequest(parsed.request().getModelName(),
                     parsed.version(), "", parsed.request().getId(), image, 1, deadline, abandoned)));
         }

@@ -228,6 +228,29 @@ class BatcherTest {
     }
 
     @Test
+    void aBatchWaitingForTheCompanyOfTheLastOneIsWokenWhenItIsThereNotByEachArrival() throws Exception {
+        Batcher b = batcher(8, Duration.ofSeconds(1), 100, Duration.ofMillis(50));
+        List<InferenceItem> first = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            first.add(item(0.1f));
+        }
+        offerTogether(b, first.toArray(InferenceItem[]::new));
+        assertEquals(8, first.getLast().result.get(5, TimeUnit.SECONDS).batchSize());
+        long before = b.wakeUps();
+
+        InferenceItem last = null;
+        for (int i = 0; i < 8; i++) {
+            last = item(0.2f);
+            b.offer(last); // the eight clients come back one by one
+            Thread.sleep(2);
+        }
+
+        assertEquals(8, last.result.get(5, TimeUnit.SECONDS).batchSize());
+        long wakeUps = b.wakeUps() - before;
+        assertTrue(wakeUps <= 3, "woken by the first arrival and by the eighth, not by each: " + wakeUps);
+    }
+
+    @Test
     void companyThatDoesNotComeBackCostsOneBatchTheDelayAndIsThenNoLongerExpected() throws Exception {
         Batcher b = batcher(8, Duration.ofMillis(200), 100, Duration.ofMillis(20));
         batchWithCompany(b);

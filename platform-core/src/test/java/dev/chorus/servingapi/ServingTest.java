@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,6 +62,9 @@ import dev.chorus.proto.v1.MeasureThroughputResponse;
 import dev.chorus.proto.v1.ServingAdminGrpc;
 import dev.chorus.proto.v1.SetBatchingRequest;
 import dev.chorus.proto.v1.Tensor;
+import dev.chorus.serving.Classification;
+import dev.chorus.serving.ClassifyService;
+import dev.chorus.serving.ServingInput;
 import dev.chorus.training.TrainingService;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -85,6 +89,8 @@ class ServingTest {
     EnsembleService ensembles;
     @Inject
     StackingSupport stacking;
+    @Inject
+    ClassifyService classifyService;
 
     @org.junit.jupiter.api.AfterAll
     static void removeTheFixtureDataset() {
@@ -112,8 +118,12 @@ class ServingTest {
     }
 
     static byte[] png(String kind, int seed) throws Exception {
+        return encoded(kind, seed, "png");
+    }
+
+    static byte[] encoded(String kind, int seed, String format) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(StackingSupport.image(kind, new Random(seed)), "png", out);
+        ImageIO.write(StackingSupport.image(kind, new Random(seed)), format, out);
         return out.toByteArray();
     }
 
@@ -408,11 +418,35 @@ class ServingTest {
     }
 
     @Test
+    void smallImagesAreDecodedWhereTheyArriveAndOthersOnADecodeThread() throws Exception {
+        BufferedImage large = new BufferedImage(100, 100, BufferedImage.TYPE_BYTE_GRAY); // over 4,096 pixels
+        ByteArrayOutputStream largePng = new ByteArrayOutputStream();
+        ImageIO.write(large, "png", largePng);
+        Map<String, byte[]> inputs = Map.of("small PNG", png("left", 70), "small JPEG", encoded("left", 70, "jpeg"),
+                "large PNG", largePng.toByteArray());
+        Map<String, String> decodedOn = new ConcurrentHashMap<>();
+        for (Map.Entry<String, byte[]> input : inputs.entrySet()) {
+            ServingInput.Source source = ServingInput.image(ByteBuffer.wrap(input.getValue()), classifyService.limits());
+            ServingInput.Source watched = new ServingInput.Source(() -> {
+                decodedOn.put(input.getKey(), Thread.currentThread().getName());
+                return source.decoder().get();
+            }, source.pixels());
+            Classification answer = classifyService.classify(new dev.chorus.serving.ClassifyRequest(ensemble, 0, "", "",
+                    watched, 1, Long.MAX_VALUE, () -> false), Runnable::run).get(30, TimeUnit.SECONDS);
+            assertEquals(1, answer.labels().size(), input.getKey());
+        }
+        assertEquals(Thread.currentThread().getName(), decodedOn.get("small PNG"), "the size is in its header");
+        assertTrue(decodedOn.get("small JPEG").startsWith("serving-decode-"), "its cost is unknown: " + decodedOn);
+        assertTrue(decodedOn.get("large PNG").startsWith("serving-decode-"), decodedOn.toString());
+    }
+
+    @Test
     void cpuTimeShowsWhatClassifyingCostsByStage() throws Exception {
         ServingAdminGrpc.ServingAdminBlockingStub admin = ServingAdminGrpc.newBlockingStub(channel);
         CpuTimeResponse before = admin.cpuTime(CpuTimeRequest.getDefaultInstance());
-        for (int i = 0; i < 20; i++) {
-            classifier.classify(request(png("left", 40 + i)).build());
+        for (int i = 0; i < 10; i++) {
+            classifier.classify(request(png("left", 40 + i)).build()); // decoded on the transport's thread
+            classifier.classify(request(encoded("top", 40 + i, "jpeg")).build()); // on a decode thread
         }
         CpuTimeResponse after = admin.cpuTime(CpuTimeRequest.getDefaultInstance());
         assertEquals(Set.of("members", "batching", "decoding", "transport"),
