@@ -97,9 +97,11 @@ public final class ImageCheck {
             throw new BadImageException("empty image (0 bytes)");
         }
         BufferedImage common = PngDecoder.decode(bytes, maxPixels);
-        if (common != null) {
-            return common;
-        }
+        return common != null ? common : decodeWithImageIo(bytes, maxPixels);
+    }
+
+    /** The same through ImageIO alone. */
+    static BufferedImage decodeWithImageIo(byte[] bytes, long maxPixels) throws BadImageException {
         // in memory: ImageIO's default stream for an InputStream caches through a temporary file
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             return decode(in, maxPixels);

@@ -77,7 +77,8 @@ public class ClassifyService {
         if (ready != null) {
             try {
                 checkBeforeLease(request);
-                return unwrapped(start(request, received, ready, answerOn));
+                return unwrapped(start(request, received, ready, answerOn, () -> {
+                }));
             } catch (RuntimeException e) {
                 ready.close();
                 return CompletableFuture.failedFuture(e);
@@ -88,7 +89,7 @@ public class ClassifyService {
             try {
                 checkBeforeLease(request);
                 return start(request, received, runtime.lease(request.ensemble(), request.version()), answerOn,
-                        arrival);
+                        arrival::done);
             } finally {
                 arrival.done();
             }
@@ -150,8 +151,9 @@ public class ClassifyService {
         }
     }
 
+    /** Decodes, queues and answers a request; {@code beforeOffer} runs just before it is queued. */
     private CompletableFuture<Classification> start(ClassifyRequest request, long received, EnsembleRuntime.Lease lease,
-            Executor answerOn, Arrival... decoding) {
+            Executor answerOn, Runnable beforeOffer) {
         try {
             LoadedVersion version = lease.version;
             int classes = version.classes.size();
@@ -161,9 +163,7 @@ public class ClassifyService {
             }
             InferenceItem item = new InferenceItem(request.input().decode().preprocessed(version.preprocessors),
                     request.deadlineNanos(), request.abandoned());
-            for (Arrival arrival : decoding) {
-                arrival.done(); // before offering: the batcher must not wait for this request itself
-            }
+            beforeOffer.run(); // e.g. no longer arriving: the batcher must not wait for this request itself
             version.submit(item);
             // answered off the batcher's thread, which goes straight back to batching
             return item.result.whenCompleteAsync((result, failure) -> lease.close(), answerOn)

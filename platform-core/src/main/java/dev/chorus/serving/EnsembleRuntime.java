@@ -8,12 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
@@ -107,13 +107,12 @@ public class EnsembleRuntime {
     public final class Lease implements AutoCloseable {
         final LoadedVersion version;
         final String arm;
+        private final AtomicBoolean open = new AtomicBoolean(true);
 
         private Lease(LoadedVersion version, String arm) {
             this.version = version;
             this.arm = arm;
         }
-
-        private final AtomicBoolean open = new AtomicBoolean(true);
 
         /** Releases the version once, however often it is called. */
         @Override

@@ -8,11 +8,13 @@ import dev.chorus.datasets.Preprocessor;
 import dev.chorus.plugin.api.InputSpec;
 
 /**
- * Benchmark, not a unit test: what turning one decoded image into a backbone's input tensor costs
- * (resize, colour, normalisation, CHW layout), on one thread, for the shapes Chorus meets: the
- * builtin backbones' 28×28 gray input and the zoo backbones' 224×224 RGB one, from images of the
- * same size, larger photos and smaller ones. Serving pays this on its decode threads for every
- * image and every distinct member input; training and feature extraction for every image read.
+ * Benchmark, not a unit test: what decoding one request image costs (first, see
+ * {@link dev.chorus.datasets.DecodingBenchmark}), then what turning a decoded image into a
+ * backbone's input tensor costs (resize, colour, normalisation, CHW layout), on one thread, for the
+ * shapes Chorus meets: the builtin backbones' 28×28 gray input and the zoo backbones' 224×224 RGB
+ * one, from images of the same size, larger photos and smaller ones. Serving pays this for every
+ * image and every distinct member input (on the transport's thread for small images, else on a
+ * decode thread); training and feature extraction for every image read.
  * Arguments: [seconds per case 2].
  *
  * <p>Run: see README ("Benchmarks").
@@ -29,8 +31,9 @@ public final class PreprocessingBenchmark {
     private PreprocessingBenchmark() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2;
+        dev.chorus.datasets.DecodingBenchmark.run(seconds); // what comes before: decoding the request's bytes
         List<Case> cases = List.of(
                 new Case("28×28 gray (Fashion-MNIST)", noise(28, 28, BufferedImage.TYPE_BYTE_GRAY), BUILTIN),
                 new Case("224×224 RGB", noise(224, 224, BufferedImage.TYPE_3BYTE_BGR), BUILTIN),
